@@ -5,7 +5,7 @@ import dev.fovea.api.Shape;
 
 /**
  * Simple seeded augmentations for image examples shaped {@code [..., height, width]}, as
- * {@link ExampleTransform}s for {@link DataLoader.Builder#transform}. They work in place and
+ * {@link ExampleTransform}s for {@link DataLoader#transform}. They work in place and
  * allocate nothing. Apply them before {@link Normalize}, so that padding means "black".
  */
 public final class Augment {

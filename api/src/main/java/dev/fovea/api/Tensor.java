@@ -74,6 +74,19 @@ public interface Tensor extends AutoCloseable {
     /** The same values, cut off from the graph: no gradient flows through the result. */
     Tensor detach();
 
+    /**
+     * Overwrites this tensor's elements, in place, with {@code source} broadcast to this shape and
+     * converted to this dtype; returns this tensor. Views sharing the memory see the new values.
+     *
+     * <p>The write is not recorded by autograd, which is why it is refused on a tensor that requires
+     * a gradient unless a no-grad scope is active (optimizers and running statistics update their
+     * tensors that way), and always refused on a tensor computed by a recorded operation.
+     *
+     * @throws IllegalStateException outside a no-grad scope on a tensor that requires a gradient
+     * @throws IllegalArgumentException if the devices differ or the shape does not broadcast
+     */
+    Tensor assign(Tensor source);
+
     // ---- Elementwise arithmetic (broadcasting) ------------------------------------------------
 
     Tensor add(Tensor other);

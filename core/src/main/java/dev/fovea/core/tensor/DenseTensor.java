@@ -491,6 +491,39 @@ public final class DenseTensor implements Tensor {
         return alias(view);
     }
 
+    @Override
+    public DenseTensor assign(Tensor source) {
+        checkOpen();
+        DenseTensor src = cast(source, "assign");
+        src.checkOpen();
+        checkSameDevice("assign", src);
+        if (node != null && requiresGrad) {
+            throw new IllegalStateException("assign: this " + shape() + " tensor was computed by '" + node.op()
+                    + "' and is part of a graph; write into a leaf, or detach() first");
+        }
+        if (requiresGrad && !NoGrad.isActive()) {
+            throw new IllegalStateException("assign: this " + shape() + " tensor requires a gradient, and an "
+                    + "in-place write is invisible to autograd; do it inside NoGrad.enter() (as optimizers do)");
+        }
+        if (!Shape.broadcast(src.shape(), shape()).equals(shape())) {
+            throw new IllegalArgumentException("assign: source shape " + src.shape()
+                    + " does not broadcast to the target shape " + shape());
+        }
+        if (numel() == 0) {
+            return this;
+        }
+        // A source that reads this very memory must be copied first: the kernel's output may not overlap its input.
+        DenseTensor safe = src.storage == storage ? src.copyContiguous() : src;
+        try {
+            backend().unary(UnaryOp.IDENTITY, safe.broadcastTo(shape()), view);
+        } finally {
+            if (safe != src) {
+                safe.close();
+            }
+        }
+        return this;
+    }
+
     // ---- Elementwise arithmetic ----------------------------------------------------------------
 
     /** {@code op} on broadcast operands, without graph. */

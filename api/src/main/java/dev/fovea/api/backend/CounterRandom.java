@@ -27,7 +27,7 @@ import dev.fovea.api.DType;
  *       {@code W1 = 0xBB67AE85} (mod 2^32). Ten rounds give the words {@code w0..w3}.</li>
  *   <li><b>Uniform float32 in [0, 1):</b> {@code (w0 >>> 8) * 2^-24}.</li>
  *   <li><b>Uniform float64 in [0, 1):</b> {@code ((w0 >>> 5) * 2^26 + (w1 >>> 6)) * 2^-53}, an exact
- *       53-bit value. {@link #uniformDouble(int, int)} computes it from any pair of words.</li>
+ *       53-bit value. {@link #uniformDoubleOfWords(int, int)} computes it from any pair of words.</li>
  *   <li><b>Uniform on [a, b)</b> in the output precision: FLOAT32 computes
  *       {@code fa + (fb - fa) * u} in float arithmetic with {@code fa = (float) a},
  *       {@code fb = (float) b} and the float32 {@code u}; FLOAT64 computes {@code a + (b - a) * u}
@@ -164,13 +164,16 @@ public final class CounterRandom {
 
     // ---- Uniform ----------------------------------------------------------------------------------
 
-    /** The 24-bit uniform float in [0, 1) made from one Philox word: {@code (w >>> 8) * 2^-24}. */
-    public static float uniformFloat(int w) {
+    /**
+     * The 24-bit uniform float in [0, 1) made from one Philox word: {@code (w >>> 8) * 2^-24}.
+     * (Named apart from {@link #uniformFloat(long, long)} so that int arguments cannot pick the wrong one.)
+     */
+    public static float uniformFloatOfWord(int w) {
         return (float) ((w >>> 8) * TWO_M24);
     }
 
     /** The 53-bit uniform double in [0, 1) made from two Philox words. */
-    public static double uniformDouble(int w0, int w1) {
+    public static double uniformDoubleOfWords(int w0, int w1) {
         return ((w0 >>> 5) * TWO_26 + (w1 >>> 6)) * TWO_M53;
     }
 
@@ -178,22 +181,22 @@ public final class CounterRandom {
     public static float uniformFloat(long seed, long index) {
         int[] w = new int[4];
         philox(seed, index, w);
-        return uniformFloat(w[0]);
+        return uniformFloatOfWord(w[0]);
     }
 
     /** Uniform float64 in [0, 1) for {@code (seed, index)}. */
     public static double uniformDouble(long seed, long index) {
         int[] w = new int[4];
         philox(seed, index, w);
-        return uniformDouble(w[0], w[1]);
+        return uniformDoubleOfWords(w[0], w[1]);
     }
 
     // ---- Normal -----------------------------------------------------------------------------------
 
     /** Standard normal (double) by Box–Muller from the four words of one Philox block. */
     public static double standardNormal(int w0, int w1, int w2, int w3) {
-        double u1 = uniformDouble(w0, w1);
-        double u2 = uniformDouble(w2, w3);
+        double u1 = uniformDoubleOfWords(w0, w1);
+        double u2 = uniformDoubleOfWords(w2, w3);
         return Math.sqrt(-2.0 * log(1.0 - u1)) * cos2pi(u2);
     }
 
@@ -228,7 +231,7 @@ public final class CounterRandom {
         if (spec.kind() == RandomSpec.Kind.UNIFORM) {
             float a = (float) spec.a();
             float b = (float) spec.b();
-            return a + (b - a) * uniformFloat(w[0]);
+            return a + (b - a) * uniformFloatOfWord(w[0]);
         }
         return (float) (spec.a() + spec.b() * standardNormal(w[0], w[1], w[2], w[3]));
     }
@@ -236,7 +239,7 @@ public final class CounterRandom {
     /** The FLOAT64 value of {@code spec} given the Philox words {@code w} of its index. */
     public static double sampleDouble(RandomSpec spec, int[] w) {
         if (spec.kind() == RandomSpec.Kind.UNIFORM) {
-            return spec.a() + (spec.b() - spec.a()) * uniformDouble(w[0], w[1]);
+            return spec.a() + (spec.b() - spec.a()) * uniformDoubleOfWords(w[0], w[1]);
         }
         return spec.a() + spec.b() * standardNormal(w[0], w[1], w[2], w[3]);
     }

@@ -47,9 +47,9 @@ class CounterRandomTest {
         assertEquals((w[0] >>> 8) / 16777216.0f, CounterRandom.uniformFloat(7L, 11L));
         double expected = ((long) (w[0] >>> 5) * (1L << 26) + (w[1] >>> 6)) / 9007199254740992.0;
         assertEquals(expected, CounterRandom.uniformDouble(7L, 11L));
-        assertEquals(0.0, CounterRandom.uniformDouble(0, 0));
-        assertEquals(1.0 - 0x1.0p-53, CounterRandom.uniformDouble(-1, -1));
-        assertEquals(1.0f - 0x1.0p-24f, CounterRandom.uniformFloat(-1));
+        assertEquals(0.0, CounterRandom.uniformDoubleOfWords(0, 0));
+        assertEquals(1.0 - 0x1.0p-53, CounterRandom.uniformDoubleOfWords(-1, -1));
+        assertEquals(1.0f - 0x1.0p-24f, CounterRandom.uniformFloatOfWord(-1));
     }
 
     @Test
@@ -166,8 +166,8 @@ class CounterRandomTest {
     void normalUsesTheDocumentedBoxMullerFormula() {
         int[] w = new int[4];
         CounterRandom.philox(99, 5, w);
-        double u1 = CounterRandom.uniformDouble(w[0], w[1]);
-        double u2 = CounterRandom.uniformDouble(w[2], w[3]);
+        double u1 = CounterRandom.uniformDoubleOfWords(w[0], w[1]);
+        double u2 = CounterRandom.uniformDoubleOfWords(w[2], w[3]);
         double z = Math.sqrt(-2.0 * Math.log(1.0 - u1)) * Math.cos(2 * Math.PI * u2);
         assertEquals(z, CounterRandom.normalDouble(99, 5), 1e-14);
         assertEquals(0.5 + 2 * CounterRandom.normalDouble(99, 5),
@@ -182,5 +182,28 @@ class CounterRandomTest {
         assertNotEquals(first, CounterRandom.uniformDouble(1L, 1L << 32));
         assertNotEquals(first, CounterRandom.uniformDouble(1L << 32, 0L));
         assertNotEquals(first, CounterRandom.uniformDouble(1L << 32 | 1L, 0L));
+    }
+
+    /**
+     * Exact bits for seed 42, pinned so that an accidental change of the algorithm fails here, and
+     * so that ports (OpenCL C) have vectors to check against.
+     */
+    @Test
+    void portingVectorsForSeed42() {
+        long[] index = {0, 1, 0xFFFFFFFFL, -1L};
+        int[] uniform32 = {0x3f1ceaf0, 0x3f7cdb21, 0x3edc4824, 0x3f0f40bd};
+        long[] uniform64 = {0x3fe39d5e09dfd524L, 0x3fef9b64254ee9b3L, 0x3fdb8904b20ea764L, 0x3fe1e817ac5d90e0L};
+        long[] normal64 = {0x3ff3c0aeecaa53d3L, 0xc007a3f30519ae3cL, 0x3fe18bf51a68015aL, 0xbff2de56da5c79d9L};
+        int[] normal32 = {0x3f9e0577, 0xc03d1f98, 0x3f0c5fa9, 0xbf96f2b7};
+        RandomSpec standard = RandomSpec.normal(0, 1);
+        for (int i = 0; i < index.length; i++) {
+            long at = index[i];
+            assertEquals(uniform32[i], Float.floatToRawIntBits(CounterRandom.uniformFloat(42L, at)), "uniform32 " + at);
+            assertEquals(uniform64[i], Double.doubleToRawLongBits(CounterRandom.uniformDouble(42L, at)), "uniform64 " + at);
+            assertEquals(normal64[i], Double.doubleToRawLongBits(CounterRandom.normalDouble(42L, at)), "normal64 " + at);
+            assertEquals(normal32[i], Float.floatToRawIntBits(CounterRandom.sampleFloat(standard, 42L, at)), "normal32 " + at);
+        }
+        assertEquals(0xbff34378fcbda721L, Double.doubleToRawLongBits(CounterRandom.log(0.3)));
+        assertEquals(0xbfd3c6ef372fe94eL, Double.doubleToRawLongBits(CounterRandom.cos2pi(0.3)));
     }
 }

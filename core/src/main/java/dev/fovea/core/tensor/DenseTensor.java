@@ -114,8 +114,42 @@ public final class DenseTensor implements Tensor {
         return t;
     }
 
-    /** {@code 0, 1, ..., n-1} in {@code dtype}. */
+    /** Above this length a ramp is uploaded: the on-device construction costs n² additions. */
+    private static final int DEVICE_RAMP_LIMIT = 4096;
+
+    /**
+     * {@code 0, 1, ..., n-1} in {@code dtype}. Float ramps up to {@value #DEVICE_RAMP_LIMIT} long are
+     * built on the device from primitives, so that ops needing an index ramp (max backward, one-hot
+     * labels) make no host transfer in a training step: a buffer {@code b} of n-1 zeros then n ones,
+     * seen as the overlapping [n, n] view {@code v[i][j] = b[i + j]}, has row sums {@code i + 1}.
+     */
     static DenseTensor ramp(BackendDevice device, DType dtype, int n) {
+        if (dtype.isFloatingPoint() && n > 0 && n <= DEVICE_RAMP_LIMIT) {
+            Backend backend = device.backend();
+            DenseTensor ones = empty(device, dtype, Shape.of(2 * n - 1));
+            DenseTensor sums = empty(device, dtype, Shape.of(n, 1));
+            try {
+                DeviceBuffer b = ones.view.buffer();
+                if (n > 1) {
+                    backend.fill(new StridedView(b, 0, Shape.of(n - 1), new long[] {1}), 0);
+                }
+                backend.fill(new StridedView(b, n - 1, Shape.of(n), new long[] {1}), 1);
+                backend.reduce(ReduceOp.SUM, new StridedView(b, 0, Shape.of(n, n), new long[] {1, 1}),
+                        new int[] {1}, sums.view);
+                DenseTensor one = filled(device, dtype, Shape.of(1, 1), 1.0);
+                DenseTensor out = empty(device, dtype, Shape.of(n));
+                try {
+                    backend.binary(BinaryOp.SUB, sums.view, one.broadcastTo(Shape.of(n, 1)),
+                            new StridedView(out.view.buffer(), 0, Shape.of(n, 1), new long[] {1, 1}));
+                } finally {
+                    one.close();
+                }
+                return out;
+            } finally {
+                ones.close();
+                sums.close();
+            }
+        }
         switch (dtype) {
             case FLOAT32: {
                 float[] v = new float[n];

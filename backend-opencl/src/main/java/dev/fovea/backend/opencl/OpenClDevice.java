@@ -8,6 +8,8 @@ import java.util.Objects;
  * What one OpenCL device reports about itself, as read by {@link OpenClPlatforms#probe()}.
  *
  * @param platformIndex index of the platform in {@code clGetPlatformIDs} order
+ * @param platformDeviceIndex index of the device among its platform's devices ({@code clGetDeviceIDs}
+ *     with {@code CL_DEVICE_TYPE_ALL}); with {@code platformIndex} it finds the device again
  * @param platformName the platform's name, e.g. "Portable Computing Language"
  * @param name the device's name, e.g. "pthread-skylake-avx512-Intel(R) Xeon(R) Processor"
  * @param vendor the device's vendor string
@@ -24,6 +26,7 @@ import java.util.Objects;
  */
 public record OpenClDevice(
         int platformIndex,
+        int platformDeviceIndex,
         String platformName,
         String name,
         String vendor,

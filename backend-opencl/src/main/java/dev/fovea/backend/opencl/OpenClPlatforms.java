@@ -152,8 +152,8 @@ public final class OpenClPlatforms {
             try {
                 check("clGetDeviceIDs",
                         call(() -> CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, ids.length, ids, null)));
-                for (cl_device_id id : ids) {
-                    devices.add(describe(p, platformName, id));
+                for (int d = 0; d < ids.length; d++) {
+                    devices.add(describe(p, d, platformName, ids[d]));
                 }
             } catch (OpenClCallException e) {
                 problems.add(platformName + ": " + e.getMessage());
@@ -165,11 +165,12 @@ public final class OpenClPlatforms {
         return devices;
     }
 
-    private static OpenClDevice describe(int platformIndex, String platformName, cl_device_id id)
-            throws OpenClCallException {
+    private static OpenClDevice describe(int platformIndex, int platformDeviceIndex, String platformName,
+            cl_device_id id) throws OpenClCallException {
         String extensions = deviceString(id, CL.CL_DEVICE_EXTENSIONS);
         return new OpenClDevice(
                 platformIndex,
+                platformDeviceIndex,
                 platformName,
                 deviceString(id, CL.CL_DEVICE_NAME).strip(),
                 deviceString(id, CL.CL_DEVICE_VENDOR).strip(),

@@ -3,14 +3,17 @@ package dev.fovea.backend.opencl;
 import dev.fovea.api.backend.DeviceInfo;
 import dev.fovea.api.backend.DeviceKind;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The immutable outcome of looking for OpenCL: either the devices found (in platform order, then
- * device order within each platform) or the reason none could be found.
+ * The immutable outcome of looking for OpenCL: either the devices found or the reason none could be
+ * found. Devices are listed GPUs first, then every other device; within each group in platform
+ * order, then device order within each platform (a stable order, so {@code opencl:N} names the same
+ * device from run to run on one machine).
  */
 public final class OpenClProbe {
     private final List<OpenClDevice> devices;
@@ -21,12 +24,14 @@ public final class OpenClProbe {
         this.failure = failure;
     }
 
-    /** At least one device was found. */
+    /** At least one device was found; they are reordered GPUs first (stably). */
     public static OpenClProbe found(List<OpenClDevice> devices) {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("a successful OpenCL probe needs at least one device");
         }
-        return new OpenClProbe(devices, null);
+        List<OpenClDevice> ordered = new ArrayList<>(devices);
+        ordered.sort(Comparator.comparingInt(d -> d.kind() == DeviceKind.GPU ? 0 : 1));
+        return new OpenClProbe(ordered, null);
     }
 
     /** No device could be found, for the stated reason. */
@@ -62,7 +67,12 @@ public final class OpenClProbe {
         return List.copyOf(infos);
     }
 
-    /** Index of the first GPU, else of the first CPU device, else 0. */
+    /** Whether any device found is a GPU. */
+    public boolean hasGpu() {
+        return devices.stream().anyMatch(d -> d.kind() == DeviceKind.GPU);
+    }
+
+    /** Index of the first GPU (always 0 when there is one), else of the first CPU device, else 0. */
     public int defaultDeviceIndex() {
         for (DeviceKind preferred : new DeviceKind[] {DeviceKind.GPU, DeviceKind.CPU}) {
             for (int i = 0; i < devices.size(); i++) {

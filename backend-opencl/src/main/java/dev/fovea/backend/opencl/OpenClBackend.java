@@ -1,0 +1,1037 @@
+package dev.fovea.backend.opencl;
+
+import dev.fovea.api.DType;
+import dev.fovea.api.Shape;
+import dev.fovea.api.backend.Backend;
+import dev.fovea.api.backend.BinaryOp;
+import dev.fovea.api.backend.ConvSpec;
+import dev.fovea.api.backend.CounterRandom;
+import dev.fovea.api.backend.DeviceBuffer;
+import dev.fovea.api.backend.DeviceInfo;
+import dev.fovea.api.backend.DeviceKind;
+import dev.fovea.api.backend.PoolOp;
+import dev.fovea.api.backend.PoolSpec;
+import dev.fovea.api.backend.RandomSpec;
+import dev.fovea.api.backend.ReduceOp;
+import dev.fovea.api.backend.StridedView;
+import dev.fovea.api.backend.UnaryOp;
+import java.nio.Buffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+/**
+ * The OpenCL backend on one device: every kernel of the SPI in OpenCL C, run through JOCL.
+ *
+ * <p>Buffers stay on the device; only {@link #upload} and {@link #download} cross to the host, and
+ * {@link #stats()} counts them. Kernels are enqueued on one in-order queue without waiting;
+ * downloads block until everything before them has run. Memory comes from a size-bucketed pool
+ * under a budget of its own ({@value #MEMORY_LIMIT_PROPERTY}, default the device's global memory);
+ * see {@link OpenClMemory}.
+ *
+ * <p>Elementwise kernels walk strided views of up to {@value StridePlan#MAX_RANK} dims (after merging
+ * contiguous dims). FLOAT32 transcendental functions are evaluated in double where the device has
+ * fp64, as the CPU backend does; matmul, convolution and pooling sum in the operand precision in the
+ * CPU backend's order; {@link #fillRandom} reproduces {@link CounterRandom} bit for bit.
+ *
+ * <p>Thread-safe: kernel launches are serialised on the backend.
+ */
+public final class OpenClBackend implements Backend {
+    /** System property: the device memory budget in bytes (suffixes k, m, g allowed), e.g. {@code 512m}. */
+    public static final String MEMORY_LIMIT_PROPERTY = "fovea.opencl.memoryLimit";
+    /**
+     * System property: whether buffers are created with {@code CL_MEM_ALLOC_HOST_PTR}. Default: true on CPU
+     * devices (PoCL then reports host out-of-memory as a catchable error instead of aborting), false on
+     * GPUs (where it would put buffers in slow host memory).
+     */
+    public static final String ALLOC_HOST_PTR_PROPERTY = "fovea.opencl.allocHostPtr";
+    /** Side of the square matmul tile; the tiles need {@code 2 * TILE * TILE} elements of local memory. */
+    static final int MATMUL_TILE = 16;
+    /** Work-group size of one-dimensional kernels (capped by what the device and kernel allow). */
+    static final int LOCAL_SIZE = 64;
+
+    private final OpenClContext cl;
+    private final DeviceInfo info;
+    private final cl_command_queue queue;
+    private final OpenClMemory memory;
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Map<String, Long> kernelWorkGroupSizes = new HashMap<>();
+    private final Object lock = new Object();
+    private long uploads;
+    private long uploadBytes;
+    private long downloads;
+    private long downloadBytes;
+    private long kernelLaunches;
+    private volatile boolean closed;
+
+    OpenClBackend(OpenClContext cl, DeviceInfo info) {
+        this.cl = Objects.requireNonNull(cl, "cl");
+        this.info = Objects.requireNonNull(info, "info");
+        this.queue = CL.clCreateCommandQueue(cl.context, cl.id, 0, null);
+        long budget = memoryBudget(System.getProperty(MEMORY_LIMIT_PROPERTY), cl.device.globalMemoryBytes());
+        String hostPtr = System.getProperty(ALLOC_HOST_PTR_PROPERTY);
+        boolean allocHostPtr = hostPtr == null ? cl.device.kind() != DeviceKind.GPU : Boolean.parseBoolean(hostPtr);
+        long flags = CL.CL_MEM_READ_WRITE | (allocHostPtr ? CL.CL_MEM_ALLOC_HOST_PTR : 0);
+        this.memory = new OpenClMemory(cl.context, flags, budget, cl.device.maxAllocationBytes(), info.id());
+    }
+
+    /** The budget for a property value (bytes, or with a k/m/g suffix), or {@code fallback} when unset. */
+    static long memoryBudget(String property, long fallback) {
+        if (property == null || property.isBlank()) {
+            return fallback;
+        }
+        String s = property.strip().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        char last = s.charAt(s.length() - 1);
+        if (last == 'k' || last == 'm' || last == 'g') {
+            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            long value = Math.multiplyExact(Long.parseLong(s.strip()), unit);
+            if (value <= 0) {
+                throw new NumberFormatException("not positive");
+            }
+            return value;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("-D" + MEMORY_LIMIT_PROPERTY + "=" + property
+                    + " is not a positive byte count (write e.g. 1073741824, 512m or 2g)", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return OpenClBackendProvider.NAME;
+    }
+
+    @Override
+    public DeviceInfo device() {
+        return info;
+    }
+
+    /** What OpenCL reports about the device, beyond {@link #device()}. */
+    public OpenClDevice openClDevice() {
+        return cl.device;
+    }
+
+    OpenClMemory memory() {
+        return memory;
+    }
+
+    /** Memory and traffic counters of this backend. */
+    public OpenClStats stats() {
+        synchronized (lock) {
+            return new OpenClStats(memory.bytesInUse(), memory.pooledBytes(), memory.budget(), memory.buffersCreated(),
+                    memory.buffersReused(), memory.buffersReleased(), uploads, uploadBytes, downloads, downloadBytes,
+                    kernelLaunches);
+        }
+    }
+
+    /** Gives the pooled (closed) buffers' memory back to OpenCL; returns the bytes freed. */
+    public long trimPool() {
+        return memory.trim();
+    }
+
+    /** Waits until every enqueued kernel has run. */
+    public void finish() {
+        synchronized (lock) {
+            checkOpen("finish");
+            CL.clFinish(queue);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                CL.clFinish(queue);
+            } finally {
+                memory.close();
+                kernels.values().forEach(CL::clReleaseKernel);
+                kernels.clear();
+                CL.clReleaseCommandQueue(queue);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenClBackend[" + info.id() + " " + info.name() + "]";
+    }
+
+    // ---- memory ---------------------------------------------------------------------------------
+
+    @Override
+    public DeviceBuffer allocate(DType type, long elements) {
+        Objects.requireNonNull(type, "type");
+        checkOpen("allocate");
+        if (elements < 0) {
+            throw new IllegalArgumentException("allocate: element count must be >= 0, got " + elements);
+        }
+        String what = elements + " " + type + " elements";
+        if (elements > Long.MAX_VALUE / type.byteSize()) {
+            throw new IllegalStateException("allocate: " + what + " do not fit in a 64-bit byte count on " + info.id()
+                    + " (budget " + memory.budget() + " bytes)");
+        }
+        long bytes = elements * type.byteSize();
+        OpenClMemory.Slot slot = memory.acquire(what, bytes);
+        return new OpenClBuffer(this, memory, type, elements, slot);
+    }
+
+    @Override
+    public void upload(Buffer source, DeviceBuffer target, long targetOffset) {
+        Objects.requireNonNull(source, "source");
+        OpenClBuffer t = own(target, "upload", "target");
+        int n = source.remaining();
+        checkRange("upload", t, targetOffset, n);
+        checkHostBuffer("upload", source, t.dtype(), "cannot fill a " + t.dtype() + " buffer");
+        if (n == 0) {
+            return;
+        }
+        int size = t.dtype().byteSize();
+        synchronized (lock) {
+            checkOpen("upload");
+            CL.clEnqueueWriteBuffer(queue, t.mem(), CL.CL_TRUE, targetOffset * size, (long) n * size,
+                    hostPointer(source, n), 0, null, null);
+            uploads++;
+            uploadBytes += (long) n * size;
+        }
+    }
+
+    @Override
+    public void download(DeviceBuffer source, long sourceOffset, Buffer target) {
+        Objects.requireNonNull(target, "target");
+        OpenClBuffer s = own(source, "download", "source");
+        int n = target.remaining();
+        checkRange("download", s, sourceOffset, n);
+        checkHostBuffer("download", target, s.dtype(), "cannot receive a " + s.dtype() + " buffer");
+        if (target.isReadOnly()) {
+            throw new IllegalArgumentException("download: the target " + target.getClass().getSimpleName()
+                    + " is read-only");
+        }
+        if (n == 0) {
+            return;
+        }
+        int size = s.dtype().byteSize();
+        boolean staged = !directlyAddressable(target);
+        Buffer into = staged ? stagingFor(target, n) : target;
+        synchronized (lock) {
+            checkOpen("download");
+            CL.clEnqueueReadBuffer(queue, s.mem(), CL.CL_TRUE, sourceOffset * size, (long) n * size,
+                    hostPointer(into, n), 0, null, null);
+            downloads++;
+            downloadBytes += (long) n * size;
+        }
+        if (staged) {
+            copyBack(into, target);
+        }
+    }
+
+    private static void checkHostBuffer(String kernel, Buffer host, DType type, String problem) {
+        boolean ok = switch (type) {
+            case FLOAT32 -> host instanceof FloatBuffer;
+            case FLOAT64 -> host instanceof DoubleBuffer;
+            case INT32 -> host instanceof IntBuffer;
+        };
+        if (!ok) {
+            throw new IllegalArgumentException(kernel + ": a " + host.getClass().getSimpleName() + " " + problem
+                    + "; use a FloatBuffer, DoubleBuffer or IntBuffer to match");
+        }
+    }
+
+    private static void checkRange(String kernel, OpenClBuffer b, long offset, int n) {
+        if (offset < 0 || offset + n > b.elements()) {
+            throw new IllegalArgumentException(kernel + ": elements [" + offset + ", " + (offset + n)
+                    + ") are outside the buffer of " + b.elements() + " " + b.dtype() + " elements");
+        }
+    }
+
+    /** Whether JOCL can point at the buffer's elements in place (a heap array, or direct in native order). */
+    private static boolean directlyAddressable(Buffer b) {
+        if (b.hasArray()) {
+            return true;
+        }
+        if (!b.isDirect()) {
+            return false;
+        }
+        ByteOrder order = b instanceof FloatBuffer f ? f.order() : b instanceof DoubleBuffer d ? d.order()
+                : ((IntBuffer) b).order();
+        return order == ByteOrder.nativeOrder();
+    }
+
+    /** A pointer to the {@code n} elements from the buffer's position (copying when JOCL cannot see them in place). */
+    private static Pointer hostPointer(Buffer b, int n) {
+        if (b.hasArray()) {
+            int first = b.arrayOffset() + b.position();
+            if (b instanceof FloatBuffer f) {
+                return Pointer.to(f.array()).withByteOffset((long) first * Sizeof.cl_float);
+            }
+            if (b instanceof DoubleBuffer d) {
+                return Pointer.to(d.array()).withByteOffset((long) first * Sizeof.cl_double);
+            }
+            return Pointer.to(((IntBuffer) b).array()).withByteOffset((long) first * Sizeof.cl_int);
+        }
+        if (directlyAddressable(b)) {
+            if (b instanceof FloatBuffer f) {
+                return Pointer.to(f.slice());
+            }
+            if (b instanceof DoubleBuffer d) {
+                return Pointer.to(d.slice());
+            }
+            return Pointer.to(((IntBuffer) b).slice());
+        }
+        // Read-only heap buffers and direct buffers in foreign byte order: copy out.
+        if (b instanceof FloatBuffer f) {
+            float[] copy = new float[n];
+            f.duplicate().get(copy);
+            return Pointer.to(copy);
+        }
+        if (b instanceof DoubleBuffer d) {
+            double[] copy = new double[n];
+            d.duplicate().get(copy);
+            return Pointer.to(copy);
+        }
+        int[] copy = new int[n];
+        ((IntBuffer) b).duplicate().get(copy);
+        return Pointer.to(copy);
+    }
+
+    private static Buffer stagingFor(Buffer target, int n) {
+        if (target instanceof FloatBuffer) {
+            return FloatBuffer.allocate(n);
+        }
+        if (target instanceof DoubleBuffer) {
+            return DoubleBuffer.allocate(n);
+        }
+        return IntBuffer.allocate(n);
+    }
+
+    private static void copyBack(Buffer staged, Buffer target) {
+        if (target instanceof FloatBuffer f) {
+            f.duplicate().put((FloatBuffer) staged);
+        } else if (target instanceof DoubleBuffer d) {
+            d.duplicate().put((DoubleBuffer) staged);
+        } else {
+            ((IntBuffer) target).duplicate().put((IntBuffer) staged);
+        }
+    }
+
+    // ---- elementwise ----------------------------------------------------------------------------
+
+    @Override
+    public void fill(StridedView out, double value) {
+        OpenClBuffer o = own(out, "fill", "out");
+        supported("fill", o.dtype());
+        StridePlan p = StridePlan.of("fill", out.shape().dims(), out.strides());
+        if (p.count == 0) {
+            return;
+        }
+        Launch l = launch("fill_" + sfx(o.dtype())).i64(p.count).i32(p.rank).long8(p.shape).mem(o).i64(out.offset())
+                .long8(p.strides[0]);
+        switch (o.dtype()) {
+            case FLOAT32 -> l.f32((float) value);
+            case FLOAT64 -> l.f64(value);
+            case INT32 -> l.i32((int) value);
+        }
+        l.run1d(p.count);
+    }
+
+    @Override
+    public void unary(UnaryOp op, StridedView x, StridedView out) {
+        Objects.requireNonNull(op, "op");
+        String kernel = "unary " + op;
+        OpenClBuffer xb = own(x, kernel, "x");
+        OpenClBuffer ob = own(out, kernel, "out");
+        sameShape(kernel, out, x);
+        if (op != UnaryOp.IDENTITY) {
+            floatOperands(kernel, out, x);
+        }
+        supported(kernel, xb.dtype());
+        supported(kernel, ob.dtype());
+        StridePlan p = StridePlan.of(kernel, out.shape().dims(), x.strides(), out.strides());
+        if (p.count == 0) {
+            return;
+        }
+        if (op == UnaryOp.IDENTITY) {
+            launch("convert_" + sfx(xb.dtype()) + "_" + sfx(ob.dtype())).i64(p.count).i32(p.rank).long8(p.shape)
+                    .mem(xb).i64(x.offset()).long8(p.strides[0]).mem(ob).i64(out.offset()).long8(p.strides[1])
+                    .run1d(p.count);
+            return;
+        }
+        launch("unary_" + sfx(ob.dtype())).i32(unaryCode(op)).i64(p.count).i32(p.rank).long8(p.shape).mem(xb)
+                .i64(x.offset()).long8(p.strides[0]).mem(ob).i64(out.offset()).long8(p.strides[1]).run1d(p.count);
+    }
+
+    @Override
+    public void binary(BinaryOp op, StridedView a, StridedView b, StridedView out) {
+        Objects.requireNonNull(op, "op");
+        String kernel = "binary " + op;
+        OpenClBuffer ab = own(a, kernel, "a");
+        OpenClBuffer bb = own(b, kernel, "b");
+        OpenClBuffer ob = own(out, kernel, "out");
+        sameShape(kernel, out, a, b);
+        floatOperands(kernel, out, a, b);
+        supported(kernel, ob.dtype());
+        StridePlan p = StridePlan.of(kernel, out.shape().dims(), a.strides(), b.strides(), out.strides());
+        if (p.count == 0) {
+            return;
+        }
+        launch("binary_" + sfx(ob.dtype())).i32(binaryCode(op)).i64(p.count).i32(p.rank).long8(p.shape).mem(ab)
+                .i64(a.offset()).long8(p.strides[0]).mem(bb).i64(b.offset()).long8(p.strides[1]).mem(ob)
+                .i64(out.offset()).long8(p.strides[2]).run1d(p.count);
+    }
+
+    @Override
+    public void where(StridedView cond, StridedView a, StridedView b, StridedView out) {
+        String kernel = "where";
+        OpenClBuffer cb = own(cond, kernel, "cond");
+        OpenClBuffer ab = own(a, kernel, "a");
+        OpenClBuffer bb = own(b, kernel, "b");
+        OpenClBuffer ob = own(out, kernel, "out");
+        sameShape(kernel, out, cond, a, b);
+        if (ab.dtype() != ob.dtype() || bb.dtype() != ob.dtype()) {
+            throw new IllegalArgumentException(kernel + ": a, b and out must share a dtype, got " + ab.dtype() + ", "
+                    + bb.dtype() + " and " + ob.dtype());
+        }
+        supported(kernel, cb.dtype());
+        supported(kernel, ob.dtype());
+        StridePlan p = StridePlan.of(kernel, out.shape().dims(), cond.strides(), a.strides(), b.strides(),
+                out.strides());
+        if (p.count == 0) {
+            return;
+        }
+        launch("where_" + sfx(cb.dtype()) + "_" + sfx(ob.dtype())).i64(p.count).i32(p.rank).long8(p.shape).mem(cb)
+                .i64(cond.offset()).long8(p.strides[0]).mem(ab).i64(a.offset()).long8(p.strides[1]).mem(bb)
+                .i64(b.offset()).long8(p.strides[2]).mem(ob).i64(out.offset()).long8(p.strides[3]).run1d(p.count);
+    }
+
+    static int unaryCode(UnaryOp op) {
+        return switch (op) {
+            case IDENTITY -> 0;
+            case NEG -> 1;
+            case ABS -> 2;
+            case SIGN -> 3;
+            case EXP -> 4;
+            case LOG -> 5;
+            case SQRT -> 6;
+            case RECIPROCAL -> 7;
+            case SQUARE -> 8;
+            case RELU -> 9;
+            case SIGMOID -> 10;
+            case TANH -> 11;
+            case SIN -> 12;
+            case COS -> 13;
+            case ERF -> 14;
+        };
+    }
+
+    static int binaryCode(BinaryOp op) {
+        return switch (op) {
+            case ADD -> 0;
+            case SUB -> 1;
+            case MUL -> 2;
+            case DIV -> 3;
+            case POW -> 4;
+            case MAXIMUM -> 5;
+            case MINIMUM -> 6;
+            case EQ -> 7;
+            case NE -> 8;
+            case LT -> 9;
+            case LE -> 10;
+            case GT -> 11;
+            case GE -> 12;
+        };
+    }
+
+    // ---- reductions -----------------------------------------------------------------------------
+
+    @Override
+    public void reduce(ReduceOp op, StridedView x, int[] axes, StridedView out) {
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(axes, "axes");
+        String kernel = "reduce " + op;
+        OpenClBuffer xb = own(x, kernel, "x");
+        OpenClBuffer ob = own(out, kernel, "out");
+        floatOperands(kernel, out, x);
+        supported(kernel, ob.dtype());
+        int rank = x.rank();
+        boolean[] reduced = new boolean[rank];
+        for (int axis : axes) {
+            reduced[x.shape().normalizeAxis(axis)] = true;
+        }
+        int[] outDims = x.shape().dims();
+        for (int d = 0; d < rank; d++) {
+            if (reduced[d]) {
+                outDims[d] = 1;
+            }
+        }
+        Shape expected = Shape.of(outDims);
+        if (!out.shape().equals(expected)) {
+            throw new IllegalArgumentException(kernel + ": reducing x " + x.shape() + " over axes "
+                    + Arrays.toString(axes) + " gives " + expected + ", but out is " + out.shape());
+        }
+        if (out.shape().numel() == 0) {
+            return;
+        }
+        if (x.shape().numel() == 0 && op != ReduceOp.SUM) {
+            throw new IllegalArgumentException(kernel + ": cannot take the " + op + " of zero elements (x "
+                    + x.shape() + ", axes " + Arrays.toString(axes) + ")");
+        }
+        int[] keptDims = new int[rank];
+        int[] reducedDims = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            keptDims[d] = reduced[d] ? 1 : x.shape().dim(d);
+            reducedDims[d] = reduced[d] ? x.shape().dim(d) : 1;
+        }
+        StridePlan kept = StridePlan.of(kernel, keptDims, x.strides(), out.strides());
+        StridePlan walk = StridePlan.of(kernel, reducedDims, x.strides());
+        int code = switch (op) {
+            case SUM -> 0;
+            case MAX -> 1;
+            case MIN -> 2;
+        };
+        launch("reduce_" + sfx(ob.dtype())).i32(code).i64(kept.count).i32(kept.rank).long8(kept.shape)
+                .long8(kept.strides[0]).long8(kept.strides[1]).i32(walk.rank).long8(walk.shape).long8(walk.strides[0])
+                .i64(walk.count).mem(xb).i64(x.offset()).mem(ob).i64(out.offset()).run1d(kept.count);
+    }
+
+    @Override
+    public void argmax(StridedView x, int axis, StridedView out) {
+        String kernel = "argmax";
+        OpenClBuffer xb = own(x, kernel, "x");
+        OpenClBuffer ob = own(out, kernel, "out");
+        if (ob.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(kernel + ": out must be INT32, got " + ob.dtype());
+        }
+        supported(kernel, xb.dtype());
+        int a = x.shape().normalizeAxis(axis);
+        Shape expected = x.shape().withDim(a, 1);
+        if (!out.shape().equals(expected)) {
+            throw new IllegalArgumentException(kernel + ": x " + x.shape() + " along axis " + axis + " needs out "
+                    + expected + ", got " + out.shape());
+        }
+        if (out.shape().numel() == 0) {
+            return;
+        }
+        int length = x.shape().dim(a);
+        if (length == 0) {
+            throw new IllegalArgumentException(kernel + ": x " + x.shape() + " has no elements along axis " + axis);
+        }
+        StridePlan p = StridePlan.of(kernel, out.shape().dims(), x.strides(), out.strides());
+        launch("argmax_" + sfx(xb.dtype())).i64(p.count).i32(p.rank).long8(p.shape).long8(p.strides[0])
+                .long8(p.strides[1]).i32(length).i64(x.stride(a)).mem(xb).i64(x.offset()).mem(ob).i64(out.offset())
+                .run1d(p.count);
+    }
+
+    // ---- matmul ---------------------------------------------------------------------------------
+
+    @Override
+    public void matmul(StridedView a, StridedView b, StridedView out) {
+        matmul(a, b, out, MATMUL_TILE);
+    }
+
+    /**
+     * {@link #matmul(StridedView, StridedView, StridedView)} with {@code tile x tile} work-groups. The tiles'
+     * local memory and the work-group size are checked against the device before the launch: exceeding
+     * either aborts the process on PoCL instead of failing.
+     */
+    void matmul(StridedView a, StridedView b, StridedView out, int tile) {
+        String kernel = "matmul";
+        OpenClBuffer ab = own(a, kernel, "a");
+        OpenClBuffer bb = own(b, kernel, "b");
+        OpenClBuffer ob = own(out, kernel, "out");
+        floatOperands(kernel, out, a, b);
+        supported(kernel, ob.dtype());
+        if (a.rank() != 3 || b.rank() != 3 || out.rank() != 3) {
+            throw new IllegalArgumentException(kernel + ": operands must be [B, M, K] @ [B, K, N] -> [B, M, N], got "
+                    + a.shape() + " @ " + b.shape() + " -> " + out.shape());
+        }
+        int batch = out.shape().dim(0);
+        int m = out.shape().dim(1);
+        int n = out.shape().dim(2);
+        int k = a.shape().dim(2);
+        if (a.shape().dim(0) != batch || b.shape().dim(0) != batch || a.shape().dim(1) != m
+                || b.shape().dim(1) != k || b.shape().dim(2) != n) {
+            throw new IllegalArgumentException(kernel + ": shapes do not agree: " + a.shape() + " @ " + b.shape()
+                    + " -> " + out.shape() + " (expected [B, M, K] @ [B, K, N] -> [B, M, N])");
+        }
+        String name = "matmul_" + sfx(ob.dtype());
+        long localBytes = 2L * tile * tile * ob.dtype().byteSize();
+        synchronized (lock) {
+            checkOpen(kernel);
+            cl_kernel kern = kernel(name);
+            checkLocalMemory(kernel, kern, localBytes, "two " + tile + "x" + tile + " tiles of " + ob.dtype());
+            checkWorkGroup(kernel, name, (long) tile * tile);
+        }
+        if (out.shape().numel() == 0) {
+            return;
+        }
+        launch(name).i32(m).i32(n).i32(k).i32(tile).mem(ab).i64(a.offset()).i64(a.stride(0)).i64(a.stride(1))
+                .i64(a.stride(2)).mem(bb).i64(b.offset()).i64(b.stride(0)).i64(b.stride(1)).i64(b.stride(2)).mem(ob)
+                .i64(out.offset()).i64(out.stride(0)).i64(out.stride(1)).i64(out.stride(2))
+                .local(localBytes / 2).local(localBytes / 2)
+                .run(new long[] {roundUp(n, tile), roundUp(m, tile), batch}, new long[] {tile, tile, 1});
+    }
+
+    /** Throws instead of launching when {@code dynamicBytes} of __local memory (plus the kernel's own) exceed the device's. */
+    private void checkLocalMemory(String kernel, cl_kernel kern, long dynamicBytes, String what) {
+        long[] fixed = new long[1];
+        CL.clGetKernelWorkGroupInfo(kern, cl.id, CL.CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong, Pointer.to(fixed), null);
+        long available = cl.device.localMemoryBytes();
+        if (dynamicBytes + fixed[0] > available) {
+            throw new IllegalArgumentException(kernel + ": " + what + " need " + (dynamicBytes + fixed[0])
+                    + " bytes of local memory, but " + info.id() + " has " + available
+                    + " (CL_DEVICE_LOCAL_MEM_SIZE); use a smaller tile");
+        }
+    }
+
+    private void checkWorkGroup(String kernel, String name, long size) {
+        long allowed = Math.min(cl.device.maxWorkGroupSize(), kernelWorkGroupSize(name));
+        if (size > allowed) {
+            throw new IllegalArgumentException(kernel + ": a work-group of " + size + " work-items exceeds the "
+                    + allowed + " that " + info.id() + " allows for " + name + "; use a smaller tile");
+        }
+    }
+
+    // ---- convolution ----------------------------------------------------------------------------
+
+    /** Conv geometry as the kernels' int16: N, C, H, W, COUT, KH, KW, OH, OW, strides, pads, dilations, groups. */
+    private static int[] convGeometry(String kernel, Shape x, Shape w, Shape out, ConvSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (x.rank() != 4 || w.rank() != 4 || out.rank() != 4) {
+            throw new IllegalArgumentException(kernel + ": x, w and out must be rank 4 (NCHW), got x " + x + ", w "
+                    + w + ", out " + out);
+        }
+        int g = spec.groups();
+        int n = x.dim(0);
+        int c = x.dim(1);
+        int cout = w.dim(0);
+        if (c % g != 0 || cout % g != 0 || w.dim(1) != c / g) {
+            throw new IllegalArgumentException(kernel + ": with " + g + " groups, x " + x + " needs w [Cout, "
+                    + (c % g == 0 ? String.valueOf(c / g) : "C/groups") + ", kH, kW] with Cout divisible by "
+                    + g + ", got w " + w);
+        }
+        int oh = spec.outHeight(x.dim(2), w.dim(2));
+        int ow = spec.outWidth(x.dim(3), w.dim(3));
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(kernel + ": kernel " + w.dim(2) + "x" + w.dim(3) + " with " + spec
+                    + " does not fit the input " + x);
+        }
+        Shape expected = Shape.of(n, cout, oh, ow);
+        if (!out.equals(expected)) {
+            throw new IllegalArgumentException(kernel + ": x " + x + " and w " + w + " with " + spec + " give "
+                    + expected + ", but the output/gradient is " + out);
+        }
+        return new int[] {n, c, x.dim(2), x.dim(3), cout, w.dim(2), w.dim(3), oh, ow, spec.strideH(), spec.strideW(),
+            spec.padTop(), spec.padLeft(), spec.dilationH(), spec.dilationW(), g};
+    }
+
+    @Override
+    public void conv2d(StridedView x, StridedView w, StridedView bias, StridedView out, ConvSpec spec) {
+        String kernel = "conv2d";
+        own(x, kernel, "x");
+        own(w, kernel, "w");
+        own(out, kernel, "out");
+        if (bias != null) {
+            own(bias, kernel, "bias");
+            floatOperands(kernel, out, x, w, bias);
+        } else {
+            floatOperands(kernel, out, x, w);
+        }
+        supported(kernel, out.dtype());
+        int[] g = convGeometry(kernel, x.shape(), w.shape(), out.shape(), spec);
+        if (bias != null && !bias.shape().equals(Shape.of(g[4]))) {
+            throw new IllegalArgumentException(kernel + ": bias must be [" + g[4] + "], got " + bias.shape());
+        }
+        if (out.shape().numel() == 0) {
+            return;
+        }
+        try (Dense dx = dense(x); Dense dw = dense(w); Dense db = bias == null ? null : dense(bias);
+                Dense dy = denseOut(out)) {
+            launch("conv2d_" + sfx(out.dtype())).int16(g).i32(bias == null ? 0 : 1).mem(dx.mem).i64(dx.offset)
+                    .mem(dw.mem).i64(dw.offset).mem(db == null ? dx.mem : db.mem).i64(db == null ? 0 : db.offset)
+                    .mem(dy.mem).i64(dy.offset).run1d(out.shape().numel());
+            dy.writeBack();
+        }
+    }
+
+    @Override
+    public void conv2dBackwardData(StridedView gradOut, StridedView w, StridedView gradInput, ConvSpec spec) {
+        String kernel = "conv2dBackwardData";
+        own(gradOut, kernel, "gradOut");
+        own(w, kernel, "w");
+        own(gradInput, kernel, "gradInput");
+        floatOperands(kernel, gradInput, gradOut, w);
+        supported(kernel, gradInput.dtype());
+        int[] g = convGeometry(kernel, gradInput.shape(), w.shape(), gradOut.shape(), spec);
+        if (gradInput.shape().numel() == 0) {
+            return;
+        }
+        try (Dense dg = dense(gradOut); Dense dw = dense(w); Dense dx = denseOut(gradInput)) {
+            launch("conv2d_backward_data_" + sfx(gradInput.dtype())).int16(g).mem(dg.mem).i64(dg.offset).mem(dw.mem)
+                    .i64(dw.offset).mem(dx.mem).i64(dx.offset).run1d(gradInput.shape().numel());
+            dx.writeBack();
+        }
+    }
+
+    @Override
+    public void conv2dBackwardWeights(StridedView x, StridedView gradOut, StridedView gradWeight, ConvSpec spec) {
+        String kernel = "conv2dBackwardWeights";
+        own(x, kernel, "x");
+        own(gradOut, kernel, "gradOut");
+        own(gradWeight, kernel, "gradWeight");
+        floatOperands(kernel, gradWeight, x, gradOut);
+        supported(kernel, gradWeight.dtype());
+        int[] g = convGeometry(kernel, x.shape(), gradWeight.shape(), gradOut.shape(), spec);
+        if (gradWeight.shape().numel() == 0) {
+            return;
+        }
+        try (Dense dx = dense(x); Dense dg = dense(gradOut); Dense dw = denseOut(gradWeight)) {
+            launch("conv2d_backward_weights_" + sfx(gradWeight.dtype())).int16(g).mem(dx.mem).i64(dx.offset)
+                    .mem(dg.mem).i64(dg.offset).mem(dw.mem).i64(dw.offset).run1d(gradWeight.shape().numel());
+            dw.writeBack();
+        }
+    }
+
+    // ---- pooling --------------------------------------------------------------------------------
+
+    private static int[] poolGeometry(String kernel, Shape x, Shape out, PoolSpec spec, boolean max) {
+        Objects.requireNonNull(spec, "spec");
+        if (x.rank() != 4 || out.rank() != 4) {
+            throw new IllegalArgumentException(kernel + ": x and out must be rank 4 (NCHW), got x " + x + ", out "
+                    + out);
+        }
+        int oh = spec.outHeight(x.dim(2));
+        int ow = spec.outWidth(x.dim(3));
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(kernel + ": window " + spec.kernelH() + "x" + spec.kernelW()
+                    + " with padding " + spec.padH() + "x" + spec.padW() + " does not fit the input " + x);
+        }
+        Shape expected = Shape.of(x.dim(0), x.dim(1), oh, ow);
+        if (!out.equals(expected)) {
+            throw new IllegalArgumentException(kernel + ": x " + x + " with " + spec + " gives " + expected
+                    + ", but the output/gradient is " + out);
+        }
+        return new int[] {x.dim(0) * x.dim(1), x.dim(2), x.dim(3), oh, ow, spec.kernelH(), spec.kernelW(),
+            spec.strideH(), spec.strideW(), spec.padH(), spec.padW(), spec.countIncludePad() ? 1 : 0, max ? 1 : 0,
+            0, 0, 0};
+    }
+
+    @Override
+    public void pool2d(PoolOp op, StridedView x, StridedView out, PoolSpec spec) {
+        Objects.requireNonNull(op, "op");
+        String kernel = "pool2d " + op;
+        own(x, kernel, "x");
+        own(out, kernel, "out");
+        floatOperands(kernel, out, x);
+        supported(kernel, out.dtype());
+        int[] g = poolGeometry(kernel, x.shape(), out.shape(), spec, op == PoolOp.MAX);
+        if (out.shape().numel() == 0) {
+            return;
+        }
+        try (Dense dx = dense(x); Dense dy = denseOut(out)) {
+            launch("pool2d_" + sfx(out.dtype())).int16(g).mem(dx.mem).i64(dx.offset).mem(dy.mem).i64(dy.offset)
+                    .run1d(out.shape().numel());
+            dy.writeBack();
+        }
+    }
+
+    @Override
+    public void pool2dBackward(PoolOp op, StridedView x, StridedView gradOut, StridedView gradInput, PoolSpec spec) {
+        Objects.requireNonNull(op, "op");
+        String kernel = "pool2dBackward " + op;
+        own(x, kernel, "x");
+        own(gradOut, kernel, "gradOut");
+        own(gradInput, kernel, "gradInput");
+        floatOperands(kernel, gradInput, x, gradOut);
+        supported(kernel, gradInput.dtype());
+        sameShape(kernel, x, gradInput);
+        int[] g = poolGeometry(kernel, x.shape(), gradOut.shape(), spec, op == PoolOp.MAX);
+        if (gradInput.shape().numel() == 0) {
+            return;
+        }
+        try (Dense dx = dense(x); Dense dg = dense(gradOut); Dense dgi = denseOut(gradInput)) {
+            launch("pool2d_backward_" + sfx(gradInput.dtype())).int16(g).mem(dx.mem).i64(dx.offset).mem(dg.mem)
+                    .i64(dg.offset).mem(dgi.mem).i64(dgi.offset).run1d(gradInput.shape().numel());
+            dgi.writeBack();
+        }
+    }
+
+    // ---- random numbers -------------------------------------------------------------------------
+
+    @Override
+    public void fillRandom(RandomSpec distribution, long seed, long counter, StridedView out) {
+        Objects.requireNonNull(distribution, "distribution");
+        String kernel = "fillRandom";
+        OpenClBuffer ob = own(out, kernel, "out");
+        if (!ob.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(kernel + ": out must be FLOAT32 or FLOAT64, got " + ob.dtype());
+        }
+        supported(kernel, ob.dtype());
+        if (!out.isContiguous()) {
+            throw new IllegalArgumentException(kernel + ": out must be contiguous, got " + out);
+        }
+        long n = out.shape().numel();
+        if (n == 0) {
+            return;
+        }
+        boolean uniform = distribution.kind() == RandomSpec.Kind.UNIFORM;
+        if (ob.dtype() == DType.FLOAT32 && uniform) {
+            launch("random_uniform_f32").i64(n).i64(seed).i64(counter).f32((float) distribution.a())
+                    .f32((float) distribution.b()).mem(ob).i64(out.offset()).run1d(n);
+        } else if (cl.fp64) {
+            launch("random_" + (uniform ? "uniform_" : "normal_") + sfx(ob.dtype())).i64(n).i64(seed).i64(counter)
+                    .f64(distribution.a()).f64(distribution.b()).mem(ob).i64(out.offset()).run1d(n);
+        } else {
+            // No fp64 on the device: the normal draws need double precision to match CounterRandom bit for
+            // bit, so they are made on the host and uploaded (the one case where fillRandom transfers).
+            float[] values = new float[Math.toIntExact(n)];
+            int[] words = new int[4];
+            for (int i = 0; i < values.length; i++) {
+                CounterRandom.philox(seed, counter + i, words);
+                values[i] = CounterRandom.sampleFloat(distribution, words);
+            }
+            upload(FloatBuffer.wrap(values), ob, out.offset());
+        }
+    }
+
+    // ---- kernels --------------------------------------------------------------------------------
+
+    private cl_kernel kernel(String name) {
+        cl_kernel k = kernels.get(name);
+        if (k == null) {
+            k = CL.clCreateKernel(cl.program, name, null);
+            kernels.put(name, k);
+        }
+        return k;
+    }
+
+    private long kernelWorkGroupSize(String name) {
+        Long size = kernelWorkGroupSizes.get(name);
+        if (size == null) {
+            long[] value = new long[1];
+            CL.clGetKernelWorkGroupInfo(kernel(name), cl.id, CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+                    Pointer.to(value), null);
+            size = Sizeof.size_t == Sizeof.cl_uint ? value[0] & 0xffff_ffffL : value[0];
+            kernelWorkGroupSizes.put(name, size);
+        }
+        return size;
+    }
+
+    static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+
+    private Launch launch(String name) {
+        return new Launch(name);
+    }
+
+    /** Arguments of one kernel launch, collected first and set under the lock at {@link #run}. */
+    private final class Launch {
+        private final String name;
+        private final long[] sizes = new long[32];
+        private final Pointer[] values = new Pointer[32];
+        private int count;
+
+        Launch(String name) {
+            this.name = name;
+        }
+
+        private Launch arg(long size, Pointer value) {
+            sizes[count] = size;
+            values[count] = value;
+            count++;
+            return this;
+        }
+
+        Launch mem(OpenClBuffer b) {
+            return mem(b.mem());
+        }
+
+        Launch mem(cl_mem m) {
+            return arg(Sizeof.cl_mem, Pointer.to(m));
+        }
+
+        Launch i32(int v) {
+            return arg(Sizeof.cl_int, Pointer.to(new int[] {v}));
+        }
+
+        Launch i64(long v) {
+            return arg(Sizeof.cl_long, Pointer.to(new long[] {v}));
+        }
+
+        Launch f32(float v) {
+            return arg(Sizeof.cl_float, Pointer.to(new float[] {v}));
+        }
+
+        Launch f64(double v) {
+            return arg(Sizeof.cl_double, Pointer.to(new double[] {v}));
+        }
+
+        Launch long8(long[] v) {
+            return arg(Sizeof.cl_long * 8L, Pointer.to(Arrays.copyOf(v, 8)));
+        }
+
+        Launch int16(int[] v) {
+            return arg(Sizeof.cl_int * 16L, Pointer.to(Arrays.copyOf(v, 16)));
+        }
+
+        Launch local(long bytes) {
+            return arg(bytes, null);
+        }
+
+        /** Launches over {@code n} work-items in groups of {@link #LOCAL_SIZE}; the kernel guards the excess. */
+        void run1d(long n) {
+            synchronized (lock) {
+                checkOpen(name);
+                long local = Math.min(LOCAL_SIZE, Math.min(cl.device.maxWorkGroupSize(), kernelWorkGroupSize(name)));
+                run(new long[] {roundUp(n, local)}, new long[] {local});
+            }
+        }
+
+        void run(long[] global, long[] local) {
+            synchronized (lock) {
+                checkOpen(name);
+                cl_kernel k = kernel(name);
+                for (int i = 0; i < count; i++) {
+                    CL.clSetKernelArg(k, i, sizes[i], values[i]);
+                }
+                CL.clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
+                kernelLaunches++;
+            }
+        }
+    }
+
+    // ---- dense operands for convolution and pooling ---------------------------------------------
+
+    /** A contiguous copy of a view (or the view itself when it is contiguous); close returns any copy. */
+    private final class Dense implements AutoCloseable {
+        final cl_mem mem;
+        final long offset;
+        private final OpenClBuffer temp;
+        private final StridedView target;
+
+        Dense(cl_mem mem, long offset, OpenClBuffer temp, StridedView target) {
+            this.mem = mem;
+            this.offset = offset;
+            this.temp = temp;
+            this.target = target;
+        }
+
+        /** Copies a scratch output into the real (strided) output view. */
+        void writeBack() {
+            if (temp != null && target != null) {
+                unary(UnaryOp.IDENTITY, StridedView.contiguous(temp, target.shape()), target);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (temp != null) {
+                temp.close(); // the in-order queue runs every use before the memory is handed out again
+            }
+        }
+    }
+
+    private Dense dense(StridedView v) {
+        OpenClBuffer b = (OpenClBuffer) v.buffer();
+        if (v.isContiguous()) {
+            return new Dense(b.mem(), v.offset(), null, null);
+        }
+        OpenClBuffer temp = (OpenClBuffer) allocate(v.dtype(), v.shape().numel());
+        unary(UnaryOp.IDENTITY, v, StridedView.contiguous(temp, v.shape()));
+        return new Dense(temp.mem(), 0, temp, null);
+    }
+
+    private Dense denseOut(StridedView v) {
+        OpenClBuffer b = (OpenClBuffer) v.buffer();
+        if (v.isContiguous()) {
+            return new Dense(b.mem(), v.offset(), null, null);
+        }
+        OpenClBuffer temp = (OpenClBuffer) allocate(v.dtype(), v.shape().numel());
+        return new Dense(temp.mem(), 0, temp, v);
+    }
+
+    // ---- operand checks -------------------------------------------------------------------------
+
+    private void checkOpen(String kernel) {
+        if (closed) {
+            throw new IllegalStateException(kernel + ": the OpenCL backend on " + info.id() + " has been closed");
+        }
+    }
+
+    private OpenClBuffer own(StridedView view, String kernel, String role) {
+        Objects.requireNonNull(view, () -> kernel + ": " + role + " is null");
+        return own(view.buffer(), kernel, role);
+    }
+
+    private OpenClBuffer own(DeviceBuffer buffer, String kernel, String role) {
+        Objects.requireNonNull(buffer, () -> kernel + ": " + role + " is null");
+        checkOpen(kernel);
+        if (!(buffer instanceof OpenClBuffer ob) || ob.owner() != this) {
+            throw new IllegalArgumentException(kernel + ": " + role + " is a buffer of another backend or device ("
+                    + buffer + "), not of " + info.id() + "; copy it to " + info.id() + " first");
+        }
+        if (ob.isReleased()) {
+            throw new IllegalStateException(kernel + ": " + role + " uses a released buffer (" + buffer + ")");
+        }
+        return ob;
+    }
+
+    /** FLOAT64 kernels exist only where the device has cl_khr_fp64. */
+    private void supported(String kernel, DType type) {
+        if (type == DType.FLOAT64 && !cl.fp64) {
+            throw new IllegalArgumentException(kernel + ": FLOAT64 needs the cl_khr_fp64 extension, which "
+                    + info.id() + " (" + info.name() + ") lacks; use FLOAT32 on this device");
+        }
+    }
+
+    private static void floatOperands(String kernel, StridedView out, StridedView... inputs) {
+        DType t = out.dtype();
+        boolean ok = t.isFloatingPoint();
+        for (StridedView v : inputs) {
+            ok &= v.dtype() == t;
+        }
+        if (!ok) {
+            StringBuilder sb = new StringBuilder(kernel).append(": operands must all be FLOAT32 or all FLOAT64, got ");
+            for (StridedView v : inputs) {
+                sb.append(v.dtype()).append(' ').append(v.shape()).append(", ");
+            }
+            sb.append("out ").append(t).append(' ').append(out.shape());
+            throw new IllegalArgumentException(sb.toString());
+        }
+    }
+
+    private static void sameShape(String kernel, StridedView out, StridedView... inputs) {
+        for (StridedView v : inputs) {
+            if (!v.shape().equals(out.shape())) {
+                throw new IllegalArgumentException(kernel + ": operand of shape " + v.shape() + " (" + v.dtype()
+                        + ") does not match the output shape " + out.shape() + "; broadcast it with 0 strides first");
+            }
+        }
+    }
+
+    private static String sfx(DType type) {
+        return switch (type) {
+            case FLOAT32 -> "f32";
+            case FLOAT64 -> "f64";
+            case INT32 -> "i32";
+        };
+    }
+}

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fovea.api.Shape;
 import dev.fovea.api.Tensor;
-import java.util.HashMap;
+import dev.fovea.core.tensor.NoGrad;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +73,7 @@ class OptimizerStateTest {
 
         // Elsewhere: the same model (weights restored from a checkpoint), a fresh optimizer, the saved state.
         Map<String, Tensor> pb = model(2);
-        pb.forEach((name, p) -> {
-            try (var scope = dev.fovea.core.tensor.NoGrad.enter()) {
-                p.assign(pa.get(name));
-            }
-        });
+        pb.forEach((name, p) -> NoGrad.run(() -> p.assign(pa.get(name))));
         AbstractOptimizer b = CONFIGS.get(config).apply(pb);
         b.load(saved);
         assertEquals(a.learningRate(), b.learningRate(), 0);
@@ -147,7 +143,6 @@ class OptimizerStateTest {
     }
 
     private static String loadFailure(AbstractOptimizer target, OptimizerState state) {
-        Map<String, Tensor> before = new HashMap<>();
         OptimizerState original = target.state();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> target.load(state));
         assertEquals(original, target.state(), "a failed load changes nothing");

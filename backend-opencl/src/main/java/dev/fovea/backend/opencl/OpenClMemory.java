@@ -17,8 +17,8 @@ import org.jocl.cl_mem;
  * Device memory of one backend: a budget of its own, a pool of released buffers bucketed by size,
  * and the counters {@link OpenClStats} reports.
  *
- * <p>Sizes are rounded up to a bucket (256 bytes, then powers of two and 1.5 times powers of two,
- * so at most a third is wasted); a request takes a pooled buffer of its bucket when there is one and
+ * <p>Sizes are rounded up to a bucket (256 bytes, then steps of a quarter of the power of two
+ * below: 1.25, 1.5, 1.75 and 2 times 2^k, so less than a quarter is wasted); a request takes a pooled buffer of its bucket when there is one and
  * otherwise creates a new one with {@code clCreateBuffer}. Closing a buffer returns it to the pool;
  * the pool gives memory back to OpenCL when the budget needs it ({@link #trim()}) and when the
  * backend closes. A {@link Cleaner} returns buffers nobody closed once they become unreachable — a
@@ -77,14 +77,13 @@ final class OpenClMemory {
         this.deviceId = deviceId;
     }
 
-    /** The bucket a request of {@code bytes} is served from: 256, then 2^k or 1.5 * 2^k, whichever fits first. */
+    /** The bucket a request of {@code bytes} is served from: 256, else the next multiple of 2^k / 4 with 2^k < bytes <= 2^(k+1). */
     static long bucket(long bytes) {
         if (bytes <= MIN_BUCKET) {
             return MIN_BUCKET;
         }
-        long pow = Long.highestOneBit(bytes - 1) << 1; // smallest power of two >= bytes
-        long threeQuarters = pow / 4 * 3;
-        return bytes <= threeQuarters ? threeQuarters : pow;
+        long step = Long.highestOneBit(bytes - 1) / 4;
+        return (bytes + step - 1) / step * step;
     }
 
     long budget() {

@@ -1,9 +1,9 @@
 /**
- * The OpenCL backend, driven through JOCL.
- *
- * <p>Today this package finds OpenCL platforms and devices ({@link
- * dev.fovea.backend.opencl.OpenClPlatforms#probe()}) and registers the {@code "opencl"} provider,
- * which reports itself unavailable, naming the devices it found, until the kernels exist. Only this
- * package may use {@code org.jocl}; an ArchUnit test in every other module enforces that.
+ * The OpenCL backend, driven through JOCL: {@link dev.fovea.backend.opencl.OpenClBackendProvider} (name
+ * {@code "opencl"}, rank 20 with a GPU and 5 without, so the CPU backend stays the default on machines
+ * that only have OpenCL on the CPU), {@link dev.fovea.backend.opencl.OpenClBackend} with every SPI kernel
+ * in one OpenCL C program (resources {@code fovea-common.cl} and {@code fovea-real.cl}), pooled device
+ * memory under a budget, and device discovery ({@link dev.fovea.backend.opencl.OpenClPlatforms#probe()}).
+ * Only this package may use {@code org.jocl}; an ArchUnit test in every other module enforces that.
  */
 package dev.fovea.backend.opencl;

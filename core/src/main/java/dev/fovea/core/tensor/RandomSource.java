@@ -73,6 +73,25 @@ public final class RandomSource {
         return first;
     }
 
+    /**
+     * A new, independent stream for a component that draws on its own (a dropout layer's masks):
+     * its seed is derived from this stream's seed and counter, and this stream advances by one
+     * number. Splitting streams in the same state gives equal children, so a model initialised from
+     * the same seed draws the same masks; different parent counters give unrelated seeds.
+     */
+    public synchronized RandomSource split() {
+        long first = advance(1);
+        return new RandomSource(mix(mix(seed) ^ first));
+    }
+
+    /** SplitMix64's finaliser: a bijection of 64-bit values that scatters nearby inputs. */
+    private static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     @Override
     public synchronized String toString() {
         return "RandomSource(seed " + seed + ", counter " + counter + ")";

@@ -175,9 +175,13 @@ public final class DenseTensor implements Tensor {
         }
     }
 
-    /** A 1-element tensor filled by a kernel (no host upload), of this tensor's dtype and device. */
+    /**
+     * A 1-element tensor filled by a kernel (no host upload), of this tensor's dtype and device.
+     * Constants are shared through a small per-device cache, so that {@code x.mul(lr)} in every
+     * training step does not allocate (and leave to the garbage collector) a fresh device buffer.
+     */
     DenseTensor constant(double value) {
-        return filled(device, view.dtype(), Shape.scalar(), value);
+        return Constants.get(device, view.dtype(), value);
     }
 
     static BackendDevice backendDevice(Device device, String op) {

@@ -543,7 +543,18 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void matmul(StridedView a, StridedView b, StridedView out) {
-        matmul(a, b, out, MATMUL_TILE);
+        int tile = MATMUL_TILE;
+        if (out.dtype().isFloatingPoint() && (out.dtype() != DType.FLOAT64 || cl.fp64)) {
+            synchronized (lock) {
+                checkOpen("matmul");
+                // Devices whose work-groups cannot hold 16 x 16 work-items get a smaller tile.
+                long allowed = Math.min(cl.device.maxWorkGroupSize(), kernelWorkGroupSize("matmul16_" + sfx(out.dtype())));
+                while (tile > 1 && (long) tile * tile > allowed) {
+                    tile /= 2;
+                }
+            }
+        }
+        matmul(a, b, out, tile);
     }
 
     /**
@@ -571,8 +582,11 @@ public final class OpenClBackend implements Backend {
             throw new IllegalArgumentException(kernel + ": shapes do not agree: " + a.shape() + " @ " + b.shape()
                     + " -> " + out.shape() + " (expected [B, M, K] @ [B, K, N] -> [B, M, N])");
         }
-        String name = "matmul_" + sfx(ob.dtype());
-        long localBytes = 2L * tile * tile * ob.dtype().byteSize();
+        // The default tile has its own kernel with the tile fixed at compile time (static __local arrays);
+        // other tiles use the kernel whose tile and __local arrays are set at launch.
+        boolean fixed = tile == MATMUL_TILE;
+        String name = (fixed ? "matmul16_" : "matmul_") + sfx(ob.dtype());
+        long localBytes = fixed ? 0 : 2L * tile * tile * ob.dtype().byteSize();
         synchronized (lock) {
             checkOpen(kernel);
             cl_kernel kern = kernel(name);
@@ -582,11 +596,17 @@ public final class OpenClBackend implements Backend {
         if (out.shape().numel() == 0) {
             return;
         }
-        launch(name).i32(m).i32(n).i32(k).i32(tile).mem(ab).i64(a.offset()).i64(a.stride(0)).i64(a.stride(1))
-                .i64(a.stride(2)).mem(bb).i64(b.offset()).i64(b.stride(0)).i64(b.stride(1)).i64(b.stride(2)).mem(ob)
-                .i64(out.offset()).i64(out.stride(0)).i64(out.stride(1)).i64(out.stride(2))
-                .local(localBytes / 2).local(localBytes / 2)
-                .run(new long[] {roundUp(n, tile), roundUp(m, tile), batch}, new long[] {tile, tile, 1});
+        Launch l = launch(name).i32(m).i32(n).i32(k);
+        if (!fixed) {
+            l.i32(tile);
+        }
+        l.mem(ab).i64(a.offset()).i64(a.stride(0)).i64(a.stride(1)).i64(a.stride(2)).mem(bb).i64(b.offset())
+                .i64(b.stride(0)).i64(b.stride(1)).i64(b.stride(2)).mem(ob).i64(out.offset()).i64(out.stride(0))
+                .i64(out.stride(1)).i64(out.stride(2));
+        if (!fixed) {
+            l.local(localBytes / 2).local(localBytes / 2);
+        }
+        l.run(new long[] {roundUp(n, tile), roundUp(m, tile), batch}, new long[] {tile, tile, 1});
     }
 
     /** Throws instead of launching when {@code dynamicBytes} of __local memory (plus the kernel's own) exceed the device's. */

@@ -23,58 +23,77 @@
 #define ACC float
 #endif
 
-/* Walks a row-major index over `rank` dims and returns the element offset of one operand. */
-#define FOVEA_UNRAVEL1(I, RANK, SH, S0, O0)                                                      \
+/* Walks a row-major index over `rank` dims and adds each operand's element offset to O0.. (the
+ * outermost dim needs no division; inner ones divide in 32 bits when the numbers fit). */
+#define FOVEA_UNRAVEL1(I, RANK, SH, S0, O0)                                                  \
     {                                                                                            \
         long r_ = (I);                                                                           \
-        for (int d_ = (RANK) - 1; d_ >= 0; d_--) {                                               \
+        for (int d_ = (RANK) - 1; d_ > 0; d_--) {                                                \
             long s_ = (SH)[d_];                                                                  \
-            long q_ = r_ / s_;                                                                   \
+            long q_ = ((r_ | s_) >> 31) == 0 ? (long) ((uint) r_ / (uint) s_) : r_ / s_;         \
             long k_ = r_ - q_ * s_;                                                              \
             r_ = q_;                                                                             \
-            O0 += k_ * (S0)[d_];                                                                 \
+            O0 += k_ * (S0)[d_];                                                             \
+        }                                                                                        \
+        if ((RANK) > 0) {                                                                        \
+            O0 += r_ * (S0)[0];                                                                \
         }                                                                                        \
     }
 
-#define FOVEA_UNRAVEL2(I, RANK, SH, S0, O0, S1, O1)                                              \
+#define FOVEA_UNRAVEL2(I, RANK, SH, S0, O0, S1, O1)                                                  \
     {                                                                                            \
         long r_ = (I);                                                                           \
-        for (int d_ = (RANK) - 1; d_ >= 0; d_--) {                                               \
+        for (int d_ = (RANK) - 1; d_ > 0; d_--) {                                                \
             long s_ = (SH)[d_];                                                                  \
-            long q_ = r_ / s_;                                                                   \
+            long q_ = ((r_ | s_) >> 31) == 0 ? (long) ((uint) r_ / (uint) s_) : r_ / s_;         \
             long k_ = r_ - q_ * s_;                                                              \
             r_ = q_;                                                                             \
-            O0 += k_ * (S0)[d_];                                                                 \
-            O1 += k_ * (S1)[d_];                                                                 \
+            O0 += k_ * (S0)[d_];                                                             \
+            O1 += k_ * (S1)[d_];                                                             \
+        }                                                                                        \
+        if ((RANK) > 0) {                                                                        \
+            O0 += r_ * (S0)[0];                                                                \
+            O1 += r_ * (S1)[0];                                                                \
         }                                                                                        \
     }
 
-#define FOVEA_UNRAVEL3(I, RANK, SH, S0, O0, S1, O1, S2, O2)                                      \
+#define FOVEA_UNRAVEL3(I, RANK, SH, S0, O0, S1, O1, S2, O2)                                                  \
     {                                                                                            \
         long r_ = (I);                                                                           \
-        for (int d_ = (RANK) - 1; d_ >= 0; d_--) {                                               \
+        for (int d_ = (RANK) - 1; d_ > 0; d_--) {                                                \
             long s_ = (SH)[d_];                                                                  \
-            long q_ = r_ / s_;                                                                   \
+            long q_ = ((r_ | s_) >> 31) == 0 ? (long) ((uint) r_ / (uint) s_) : r_ / s_;         \
             long k_ = r_ - q_ * s_;                                                              \
             r_ = q_;                                                                             \
-            O0 += k_ * (S0)[d_];                                                                 \
-            O1 += k_ * (S1)[d_];                                                                 \
-            O2 += k_ * (S2)[d_];                                                                 \
+            O0 += k_ * (S0)[d_];                                                             \
+            O1 += k_ * (S1)[d_];                                                             \
+            O2 += k_ * (S2)[d_];                                                             \
+        }                                                                                        \
+        if ((RANK) > 0) {                                                                        \
+            O0 += r_ * (S0)[0];                                                                \
+            O1 += r_ * (S1)[0];                                                                \
+            O2 += r_ * (S2)[0];                                                                \
         }                                                                                        \
     }
 
-#define FOVEA_UNRAVEL4(I, RANK, SH, S0, O0, S1, O1, S2, O2, S3, O3)                              \
+#define FOVEA_UNRAVEL4(I, RANK, SH, S0, O0, S1, O1, S2, O2, S3, O3)                                                  \
     {                                                                                            \
         long r_ = (I);                                                                           \
-        for (int d_ = (RANK) - 1; d_ >= 0; d_--) {                                               \
+        for (int d_ = (RANK) - 1; d_ > 0; d_--) {                                                \
             long s_ = (SH)[d_];                                                                  \
-            long q_ = r_ / s_;                                                                   \
+            long q_ = ((r_ | s_) >> 31) == 0 ? (long) ((uint) r_ / (uint) s_) : r_ / s_;         \
             long k_ = r_ - q_ * s_;                                                              \
             r_ = q_;                                                                             \
-            O0 += k_ * (S0)[d_];                                                                 \
-            O1 += k_ * (S1)[d_];                                                                 \
-            O2 += k_ * (S2)[d_];                                                                 \
-            O3 += k_ * (S3)[d_];                                                                 \
+            O0 += k_ * (S0)[d_];                                                             \
+            O1 += k_ * (S1)[d_];                                                             \
+            O2 += k_ * (S2)[d_];                                                             \
+            O3 += k_ * (S3)[d_];                                                             \
+        }                                                                                        \
+        if ((RANK) > 0) {                                                                        \
+            O0 += r_ * (S0)[0];                                                                \
+            O1 += r_ * (S1)[0];                                                                \
+            O2 += r_ * (S2)[0];                                                                \
+            O3 += r_ * (S3)[0];                                                                \
         }                                                                                        \
     }
 

@@ -4,6 +4,7 @@ import dev.fovea.api.DType;
 import dev.fovea.api.Device;
 import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.NoGrad;
+import dev.fovea.core.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -37,19 +38,41 @@ public final class GradClip {
      * Rescales the gradients so that their total L2 norm (all gradients seen as one vector) is at most
      * {@code maxNorm}, as PyTorch's {@code clip_grad_norm_}: when
      * {@code maxNorm / (norm + 1e-6) < 1} every gradient is multiplied by that factor, which keeps the
-     * direction. The norm is reduced on the device; one scalar per device is downloaded.
+     * direction. Everything runs on the device; the one scalar downloaded is the returned norm (use
+     * {@link #clipByNormOnDevice} to avoid even that).
      *
      * @return the total norm <em>before</em> clipping (0 when no parameter has a gradient); when it is
      *     NaN or infinite the gradients are left untouched and the caller decides (skip the step,
      *     stop training)
      * @throws IllegalArgumentException if {@code maxNorm} is not a finite number > 0
      */
-    @SuppressWarnings("try") // the scope brackets the kernels
     public static double clipByNorm(Iterable<? extends Tensor> parameters, double maxNorm) {
+        try (Tensor norm = clipByNormOnDevice(parameters, maxNorm)) {
+            return norm == null ? 0.0 : norm.item();
+        }
+    }
+
+    /** {@link #clipByNormOnDevice(Iterable, double)} over a model's named parameters. */
+    public static Tensor clipByNormOnDevice(Map<String, ? extends Tensor> parameters, double maxNorm) {
+        Objects.requireNonNull(parameters, "parameters");
+        return clipByNormOnDevice(parameters.values(), maxNorm);
+    }
+
+    /**
+     * {@link #clipByNorm(Iterable, double)} without any host transfer: the decision to scale is made
+     * on the device (the factor is {@code min(1, maxNorm / (norm + 1e-6))}, or 1 when the norm is not
+     * finite), so a training step on an accelerator stays on it.
+     *
+     * @return the norm before clipping as a FLOAT64 scalar on the first gradient's device (the caller
+     *     closes it), or {@code null} when no parameter has a gradient
+     * @throws IllegalArgumentException if {@code maxNorm} is not a finite number > 0
+     */
+    @SuppressWarnings("try") // the scope brackets the kernels
+    public static Tensor clipByNormOnDevice(Iterable<? extends Tensor> parameters, double maxNorm) {
         Checks.positive("GradClip.clipByNorm", "maxNorm", maxNorm);
         List<Tensor> grads = gradients(parameters);
         if (grads.isEmpty()) {
-            return 0.0;
+            return null;
         }
         List<Tensor> temporaries = new ArrayList<>();
         try (NoGrad scope = NoGrad.enter()) {
@@ -61,19 +84,29 @@ public final class GradClip {
                 Tensor wide = sum.dtype() == DType.FLOAT64 ? sum : keep(temporaries, sum.to(DType.FLOAT64));
                 perDevice.merge(g.device(), wide, (a, b) -> keep(temporaries, a.add(b)));
             }
-            double sumOfSquares = 0;
+            Device home = grads.get(0).device();
+            Tensor sumOfSquares = null;
             for (Tensor partial : perDevice.values()) {
-                sumOfSquares += partial.item();
+                Tensor here = partial.device().equals(home) ? partial : keep(temporaries, partial.to(home));
+                sumOfSquares = sumOfSquares == null ? here : keep(temporaries, sumOfSquares.add(here));
             }
-            double norm = Math.sqrt(sumOfSquares);
-            if (!Double.isFinite(norm)) {
-                return norm;
+            Tensor norm = sumOfSquares.sqrt();
+            // factor = min(1, maxNorm / (norm + 1e-6)) where the norm is finite, else 1 (leave the gradients be)
+            Tensor finite = keep(temporaries, norm.sub(norm).eq(keep(temporaries, Tensors.zerosLike(norm))));
+            Tensor ratio = keep(temporaries, keep(temporaries, norm.add(1e-6)).reciprocal().mul(maxNorm));
+            Tensor one = keep(temporaries, Tensors.onesLike(norm));
+            Tensor clamped = keep(temporaries, ratio.minimum(one));
+            Tensor factor = keep(temporaries, Tensors.where(finite, clamped, one));
+            // Every scaled gradient is computed before any is written: two parameters' gradients may
+            // share memory (the gradient of a + b), and each must be scaled exactly once.
+            List<Tensor> scaled = new ArrayList<>(grads.size());
+            for (Tensor g : grads) {
+                Tensor f = factor.device().equals(g.device()) ? factor : keep(temporaries, factor.to(g.device()));
+                Tensor typed = f.dtype() == g.dtype() ? f : keep(temporaries, f.to(g.dtype()));
+                scaled.add(keep(temporaries, g.mul(typed)));
             }
-            double coefficient = maxNorm / (norm + 1e-6);
-            if (coefficient < 1.0) {
-                for (Tensor g : grads) {
-                    g.assign(keep(temporaries, g.mul(coefficient)));
-                }
+            for (int i = 0; i < grads.size(); i++) {
+                grads.get(i).assign(scaled.get(i));
             }
             return norm;
         } finally {

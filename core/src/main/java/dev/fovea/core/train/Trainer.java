@@ -11,6 +11,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.data.Batch;
 import dev.fovea.core.data.BatchIterator;
 import dev.fovea.core.data.DataLoader;
+import dev.fovea.core.optim.GradClip;
 import dev.fovea.core.tensor.NoGrad;
 import dev.fovea.core.tensor.Tensors;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class Trainer {
 
     /**
      * Clips the gradients to global L2 norm {@code maxNorm} before every optimizer step (see
-     * {@link GradientClipping}); 0 turns clipping off.
+     * {@link GradClip#clipByNormOnDevice}); 0 turns clipping off.
      */
     public Trainer gradientClip(double maxNorm) {
         Preconditions.checkArgument(maxNorm == 0 || (maxNorm > 0 && Double.isFinite(maxNorm)),
@@ -438,7 +439,7 @@ public final class Trainer {
                 }
                 lossValue.backward();
                 if (gradientClip > 0) {
-                    Tensor norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), gradientClip);
+                    Tensor norm = GradClip.clipByNormOnDevice(optimizer.parameters(), gradientClip);
                     if (norm != null) {
                         norm.close();
                     }

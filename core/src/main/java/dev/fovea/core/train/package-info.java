@@ -18,7 +18,6 @@
  *   <li>{@link dev.fovea.core.train.EarlyStopping}: stop when a monitored value stops improving.</li>
  *   <li>{@link dev.fovea.core.train.TrainingDivergedException}: thrown when the loss becomes NaN or
  *       infinite, with what to change.</li>
- *   <li>{@link dev.fovea.core.train.GradientClipping}: global L2-norm clipping on the device.</li>
  * </ul>
  *
  * <p>This package depends on the api, {@code dev.fovea.core.tensor} and {@code dev.fovea.core.data}

@@ -67,6 +67,10 @@ class DeviceResidencyTest {
         GradClip.clipByNorm(params, 1e-3);
         assertEquals(1, count("download"), "clipByNorm downloads the norm, nothing else");
         assertEquals(0, count("upload"));
+        calls.clear();
+        GradClip.clipByNormOnDevice(params, 1e-3).close();
+        assertEquals(0, count("download"), "the on-device variant decides on the device");
+        assertEquals(0, count("upload"));
         assertSame(device, w.grad().device());
     }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fovea.api.Tensor;
+import dev.fovea.core.tensor.DenseTensor;
+import dev.fovea.core.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,5 +79,32 @@ class GradClipTest {
         assertTrue(e.getMessage().contains("maxNorm"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GradClip.clipByValue(List.of(a), Double.NaN));
         assertTrue(e.getMessage().contains("clipValue"), e.getMessage());
+    }
+
+    @Test
+    void gradientsThatShareMemoryAreScaledExactlyOnce() {
+        // z = a + b: backward hands both leaves the same upstream gradient tensor
+        Tensor a = param(new double[] {0, 0}, 2);
+        Tensor b = param(new double[] {0, 0}, 2);
+        a.add(b).mul(Tensors.of(a.device(), new double[] {3, 4}, 2)).sum().backward();
+        assertTrue(((DenseTensor) a.grad()).sharesStorageWith(b.grad()), "the case this test is about");
+        double norm = GradClip.clipByNorm(List.of(a, b), 5.0 / Math.sqrt(2));
+        assertEquals(5 * Math.sqrt(2), norm, 1e-12);
+        double scale = (5.0 / Math.sqrt(2)) / (5 * Math.sqrt(2) + 1e-6);
+        assertValues(new double[] {3 * scale, 4 * scale}, a.grad(), 1e-12);
+        assertValues(new double[] {3 * scale, 4 * scale}, b.grad(), 1e-12);
+    }
+
+    @Test
+    void onDeviceVariantReturnsTheNormAsATensorAndNullWithoutGradients() {
+        Tensor a = param(new double[] {0, 0}, 2);
+        Tensor none = param(new double[] {1}, 1);
+        setGrad(a, new double[] {6, 8});
+        try (Tensor norm = GradClip.clipByNormOnDevice(List.of(a, none), 5.0)) {
+            assertEquals(10.0, norm.item(), 1e-12);
+        }
+        double scale = 5.0 / (10.0 + 1e-6);
+        assertValues(new double[] {6 * scale, 8 * scale}, a.grad(), 1e-12);
+        assertNull(GradClip.clipByNormOnDevice(List.of(none), 1.0));
     }
 }

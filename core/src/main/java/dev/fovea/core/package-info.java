@@ -1,6 +1,14 @@
 /**
- * Fovea's library above the backend SPI. Sub-packages: {@code device} (backend discovery and
- * selection), {@code tensor} (the tensor with reverse-mode autograd and its operations),
- * {@code autograd} (the public gradient checker).
+ * Fovea's library above the backend SPI. Sub-packages:
+ * <ul>
+ *   <li>{@code device}: backend discovery and device selection;</li>
+ *   <li>{@code tensor}: the tensor with reverse-mode autograd, its operations and factories;</li>
+ *   <li>{@code autograd}: the public gradient checker;</li>
+ *   <li>{@code nn} and {@code nn.init}: layers (config, init, forward), losses and initializers;</li>
+ *   <li>{@code optim}: optimizers, learning-rate schedules and gradient clipping;</li>
+ *   <li>{@code data}: datasets, the data loader and the IDX reader;</li>
+ *   <li>{@code train}: the trainer, its listeners and console progress;</li>
+ *   <li>{@code plot}: filter grids and training curves as PNG.</li>
+ * </ul>
  */
 package dev.fovea.core;

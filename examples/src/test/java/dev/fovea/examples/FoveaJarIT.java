@@ -57,12 +57,35 @@ class FoveaJarIT {
         assertEquals(0.5152, json.getAsJsonObject("maxPool").get("value").getAsDouble(), 1e-4);
     }
 
+    /**
+     * The main job: {@code java -jar fovea.jar} with no command runs the whole tour, whose CNN must reach
+     * 95% on the digits, and leaves its pictures in ./fovea-out. Takes about a minute on two cores.
+     */
     @Test
-    void tourRunsWithoutACommandAndWritesNothingYet() throws Exception {
-        Result run = run();
+    void tourRunsWithoutACommandAndReachesNinetyFivePercentOnTheDigits() throws Exception {
+        Result run = run("--json");
         assertEquals(0, run.exitCode, run::toString);
-        assertTrue(run.out.contains("5, 7, 9"), run::toString);
-        assertTrue(!Files.exists(workingDirectory.resolve("fovea-out")), "no output directory until something is written");
+        JsonObject json = run.json();
+        assertEquals("tour", json.get("command").getAsString());
+        assertEquals("[5,7,9]", json.getAsJsonObject("peaks").get("peaks").toString());
+        assertTrue(json.getAsJsonObject("learnFilter").get("maxAbsError").getAsDouble() < 1e-3, run::toString);
+        JsonObject train = json.getAsJsonObject("train");
+        assertEquals(1438, train.get("trainExamples").getAsInt());
+        assertTrue(train.get("testAccuracy").getAsDouble() >= 0.95, "digits test accuracy: " + train);
+        Path out = workingDirectory.resolve("fovea-out");
+        for (String png : List.of("learn-filter.png", "learn-filter-classify.png", "curves.png", "filters-before.png",
+                "filters-after.png")) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
+        assertEquals("fovea-out", json.get("out").getAsString());
+    }
+
+    @Test
+    void learnFilterRecoversTheSeedFilter() throws Exception {
+        Result run = run("learn-filter", "--json", "--device", "cpu");
+        assertEquals(0, run.exitCode, run::toString);
+        assertTrue(run.json().get("maxAbsError").getAsDouble() < 1e-3, run::toString);
+        assertTrue(Files.isRegularFile(workingDirectory.resolve("fovea-out/learn-filter.png")));
     }
 
     @Test
@@ -93,9 +116,9 @@ class FoveaJarIT {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        if (!process.waitFor(300, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("java -jar fovea.jar " + String.join(" ", args) + " did not finish in 120 s");
+            throw new AssertionError("java -jar fovea.jar " + String.join(" ", args) + " did not finish in 300 s");
         }
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));

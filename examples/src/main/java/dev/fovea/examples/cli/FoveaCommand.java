@@ -12,15 +12,17 @@ import picocli.CommandLine.Spec;
  * The top command, {@code fovea}. Without a subcommand it runs {@code tour}.
  *
  * <p>Exit codes: 0 success, 1 an unexpected failure, 2 a usage error (bad option, bad value,
- * unknown or unavailable device).
+ * unknown or unavailable device, a data set whose files are missing).
  */
 @Command(name = "fovea", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "Fovea: deep learning on the JVM, and the answer to 'how are the numbers in a convolution filter decided?'",
             "Without a command, runs the tour."
         },
-        subcommands = {TourCommand.class, PeaksCommand.class, BackendsCommand.class, HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error (bad option or value, unknown device)."})
+        subcommands = {TourCommand.class, PeaksCommand.class, LearnFilterCommand.class, TrainCommand.class,
+            BackendsCommand.class, HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error (bad option or value, unknown device, missing"
+                + " data set)."})
 public final class FoveaCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -79,12 +79,12 @@ public final class OpenClBackend implements Backend {
     OpenClBackend(OpenClContext cl, DeviceInfo info) {
         this.cl = Objects.requireNonNull(cl, "cl");
         this.info = Objects.requireNonNull(info, "info");
-        this.queue = CL.clCreateCommandQueue(cl.context, cl.id, 0, null);
         long budget = memoryBudget(System.getProperty(MEMORY_LIMIT_PROPERTY), cl.device.globalMemoryBytes());
         String hostPtr = System.getProperty(ALLOC_HOST_PTR_PROPERTY);
         boolean allocHostPtr = hostPtr == null ? cl.device.kind() != DeviceKind.GPU : Boolean.parseBoolean(hostPtr);
         long flags = CL.CL_MEM_READ_WRITE | (allocHostPtr ? CL.CL_MEM_ALLOC_HOST_PTR : 0);
         this.memory = new OpenClMemory(cl.context, flags, budget, cl.device.maxAllocationBytes(), info.id());
+        this.queue = CL.clCreateCommandQueue(cl.context, cl.id, 0, null);
     }
 
     /** The budget for a property value (bytes, or with a k/m/g suffix), or {@code fallback} when unset. */

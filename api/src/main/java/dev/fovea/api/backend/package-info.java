@@ -7,5 +7,10 @@
  * dev.fovea.api.backend.DeviceBuffer}s and runs kernels on {@link
  * dev.fovea.api.backend.StridedView}s. Backends know nothing about gradients: autograd lives in
  * core, above every backend, and expresses each derivative with these same kernels.
+ *
+ * <p>Beyond the fixed list, a {@link dev.fovea.api.backend.KernelProvider} (also found by
+ * ServiceLoader) supplies one backend's implementation of a <em>named</em> op - a user's own op, or a
+ * fused version of an op defined with a portable fallback - which core's {@code CustomOp} picks when
+ * the op's tensors live on that backend.
  */
 package dev.fovea.api.backend;

@@ -14,6 +14,9 @@
  *       the same numbers on every backend.</li>
  *   <li>{@link dev.fovea.core.tensor.CustomFunction}: user-defined operations with their own backward
  *       rule, like {@code torch.autograd.Function}.</li>
+ *   <li>{@link dev.fovea.core.tensor.CustomOp} and {@link dev.fovea.core.tensor.Kernels}: named
+ *       operations that run a backend's own kernel ({@link dev.fovea.api.backend.KernelProvider},
+ *       found by ServiceLoader) where one is installed and a composite fallback elsewhere.</li>
  * </ul>
  *
  * This package depends on {@code dev.fovea.core.device} (devices run the kernels), never the

@@ -1,6 +1,7 @@
 package dev.fovea.api.backend;
 
 import dev.fovea.api.DType;
+import java.util.Optional;
 
 /**
  * One opened device of a backend: memory management plus the primitive kernels that every Fovea
@@ -125,6 +126,18 @@ public interface Backend extends AutoCloseable {
      * same numbers for the same seed and counter.
      */
     void fillRandom(RandomSpec distribution, long seed, long counter, StridedView out);
+
+    // ---- Diagnostics ----------------------------------------------------------------------------
+
+    /**
+     * Host-device copies and device memory since this backend opened, for backends that count them
+     * (the OpenCL backend does). Tests read it to prove that a training step uploads only its batch
+     * and downloads only its loss. The default: empty, for backends whose memory is the host's.
+     * Never throws; cheap enough to call every step.
+     */
+    default Optional<TransferStats> transferStats() {
+        return Optional.empty();
+    }
 
     // ---- Lifecycle ------------------------------------------------------------------------------
 

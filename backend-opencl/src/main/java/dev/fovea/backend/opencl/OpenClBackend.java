@@ -14,6 +14,7 @@ import dev.fovea.api.backend.PoolSpec;
 import dev.fovea.api.backend.RandomSpec;
 import dev.fovea.api.backend.ReduceOp;
 import dev.fovea.api.backend.StridedView;
+import dev.fovea.api.backend.TransferStats;
 import dev.fovea.api.backend.UnaryOp;
 import java.nio.Buffer;
 import java.nio.ByteOrder;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -137,6 +139,14 @@ public final class OpenClBackend implements Backend {
                     memory.buffersReused(), memory.buffersReleased(), uploads, uploadBytes, downloads, downloadBytes,
                     kernelLaunches);
         }
+    }
+
+    /** The SPI's view of {@link #stats()}: transfers since the backend opened, bytes in use and pooled. */
+    @Override
+    public Optional<TransferStats> transferStats() {
+        OpenClStats s = stats();
+        return Optional.of(new TransferStats(s.uploads(), s.uploadBytes(), s.downloads(), s.downloadBytes(),
+                s.bytesInUse(), s.pooledBytes()));
     }
 
     /** Gives the pooled (closed) buffers' memory back to OpenCL; returns the bytes freed. */

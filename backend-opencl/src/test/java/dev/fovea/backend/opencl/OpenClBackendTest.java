@@ -15,6 +15,7 @@ import dev.fovea.api.backend.DeviceBuffer;
 import dev.fovea.api.backend.RandomSpec;
 import dev.fovea.api.backend.ReduceOp;
 import dev.fovea.api.backend.StridedView;
+import dev.fovea.api.backend.TransferStats;
 import dev.fovea.api.backend.UnaryOp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -287,6 +288,14 @@ class OpenClBackendTest {
         assertEquals(before.downloads() + 1, after.downloads());
         assertEquals(before.downloadBytes() + 8, after.downloadBytes());
         assertEquals(before.transfers() + 3, after.transfers());
+        // The SPI's backend-neutral view reports the same counters.
+        TransferStats spi = backend.transferStats().orElseThrow();
+        assertEquals(new TransferStats(after.uploads(), after.uploadBytes(), after.downloads(), after.downloadBytes(),
+                after.bytesInUse(), after.pooledBytes()), spi);
+        TransferStats delta = spi.since(new TransferStats(before.uploads(), before.uploadBytes(), before.downloads(),
+                before.downloadBytes(), before.bytesInUse(), before.pooledBytes()));
+        assertEquals(new TransferStats(2, 28, 1, 8, after.bytesInUse(), after.pooledBytes()), delta);
+        assertEquals(3, delta.transfers());
         closeAll(xv, yv);
     }
 

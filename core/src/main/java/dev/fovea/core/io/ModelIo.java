@@ -82,10 +82,14 @@ public final class ModelIo {
      *     uses a layer type no {@link LayerTypeProvider} registers, or two tensors share a name
      */
     public static void save(Layer model, Path dir, Map<String, String> metadata) throws IOException {
+        save(model, dir, metadata, AtomicDirectory.DISK);
+    }
+
+    static void save(Layer model, Path dir, Map<String, String> metadata, AtomicDirectory.Sink sink)
+            throws IOException {
         Objects.requireNonNull(dir, "dir");
-        LayerTypeRegistry types = LayerTypeRegistry.discover();
-        Prepared prepared = prepare(model, metadata, types);
-        AtomicDirectory.replace(dir, out -> prepared.writeTo(out));
+        Prepared prepared = prepare(model, metadata, LayerTypeRegistry.discover());
+        AtomicDirectory.replace(dir, prepared::writeTo, sink);
     }
 
     /** A model's files, ready to be written (everything that can be checked, checked). */

@@ -4,6 +4,7 @@ import dev.fovea.api.Device;
 import dev.fovea.api.Tensor;
 import dev.fovea.core.data.DataLoader.HostBatch;
 import dev.fovea.core.data.DataLoader.Plan;
+import dev.fovea.core.nn.ClassLabels;
 import dev.fovea.core.tensor.Tensors;
 import java.lang.ref.Cleaner;
 import java.util.Iterator;
@@ -135,7 +136,8 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
         dims[0] = size;
         Tensor inputs = Tensors.of(device, host.examples, dims);
         try {
-            Tensor labels = Tensors.ofInts(device, host.labels, size);
+            // Checked here on the host, so that cross-entropy need not read the labels back from the device.
+            Tensor labels = ClassLabels.upload(device, host.labels, plan.dataset.numClasses());
             return new Batch(inputs, labels, size);
         } catch (RuntimeException e) {
             inputs.close();

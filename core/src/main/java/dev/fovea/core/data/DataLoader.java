@@ -310,6 +310,15 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             int from = batch * batchSize;
             int size = into.labels.length;
             dataset.copyBatch(order, from, size, into.examples, into.labels);
+            // Labels are checked here, on the host, so that the loss need not read them back from the device.
+            int classes = dataset.numClasses();
+            for (int k = 0; k < size; k++) {
+                int label = into.labels[k];
+                if (label < 0 || label >= classes) {
+                    throw new IllegalArgumentException("example " + order[from + k] + " has label " + label
+                            + ", outside [0, " + classes + ") (the dataset's numClasses())");
+                }
+            }
             if (transform != null) {
                 for (int k = 0; k < size; k++) {
                     SeededRandom rng = SeededRandom.of(AUGMENT_STREAM, seed, epoch, order[from + k]);

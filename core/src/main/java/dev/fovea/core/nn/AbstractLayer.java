@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.fovea.api.Layer;
 import dev.fovea.api.Tensor;
+import dev.fovea.core.tensor.TensorScope;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,7 +95,7 @@ public abstract class AbstractLayer implements Layer {
         if (!value.requiresGrad()) {
             value.requiresGrad(true);
         }
-        parameters.put(name, value);
+        parameters.put(name, TensorScope.untrack(value));
         return value;
     }
 
@@ -103,7 +104,7 @@ public abstract class AbstractLayer implements Layer {
         checkName(name);
         Objects.requireNonNull(value, "buffer " + name);
         checkArgument(!value.requiresGrad(), "%s: buffer '%s' must not require a gradient", typeName, name);
-        buffers.put(name, value);
+        buffers.put(name, TensorScope.untrack(value));
         return value;
     }
 

@@ -7,6 +7,7 @@ import dev.fovea.api.Device;
 import dev.fovea.api.Shape;
 import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.NoGrad;
+import dev.fovea.core.tensor.TensorScope;
 import dev.fovea.core.tensor.Tensors;
 import java.util.Arrays;
 import java.util.Objects;
@@ -85,7 +86,10 @@ public final class Losses {
      * the per-sample loss is {@code (1 - eps) * NLL + eps * mean_c(-logSoftmax)}.
      * {@link Reduction#NONE} gives one loss per sample ({@code [N]} or {@code [N, d1, ...]}).
      *
-     * <p>Class indices are validated: this reads back one scalar (the number of in-range labels).
+     * <p>Class indices are validated. Labels made by {@link ClassLabels#upload} were checked on the host
+     * before they were uploaded and are trusted as they are: the {@code DataLoader}'s batches are made
+     * that way, so a training step needs no read-back for them. Any other INT32 labels are checked on
+     * their device, which reads back one scalar (the number of in-range labels) per call.
      *
      * @throws IllegalArgumentException for a label outside {@code [0, C)} (naming it and {@code C}), shapes
      *     that do not match, or {@code labelSmoothing} outside {@code [0, 1]}
@@ -197,11 +201,17 @@ public final class Losses {
         if (RAMPS.size() > RAMP_CACHE_LIMIT) {
             RAMPS.clear();
         }
-        return RAMPS.computeIfAbsent(new RampKey(device, dtype, classes), k -> Tensors.arange(device, dtype, classes));
+        return RAMPS.computeIfAbsent(new RampKey(device, dtype, classes), k -> TensorScope.untrack(Tensors.arange(device, dtype, classes)));
     }
 
-    /** Fails, naming the first bad label, when some labels had no class (their one-hot rows are zero). */
+    /**
+     * Fails, naming the first bad label, when some labels had no class (their one-hot rows are zero).
+     * Labels checked on the host ({@link ClassLabels}) are not read back.
+     */
     private static void checkLabels(Tensor labels, Tensor oneHot, int classes) {
+        if (ClassLabels.checkedOnHost(labels, classes)) {
+            return;
+        }
         double matched = NoGrad.run(() -> oneHot.sum().item());
         if (matched != labels.numel()) {
             int[] values = labels.toIntArray();

@@ -7,6 +7,7 @@ import dev.fovea.api.Optimizer;
 import dev.fovea.api.Shape;
 import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.NoGrad;
+import dev.fovea.core.tensor.TensorScope;
 import dev.fovea.core.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -396,12 +397,12 @@ public abstract class AbstractOptimizer implements Optimizer {
 
         /** The tensor in {@code slot}, created as zeros like {@code parameter} if absent. */
         public Tensor getOrZeros(String slot, Tensor parameter) {
-            return tensors.computeIfAbsent(slot, k -> Tensors.zerosLike(parameter));
+            return tensors.computeIfAbsent(slot, k -> TensorScope.untrack(Tensors.zerosLike(parameter)));
         }
 
         /** Stores {@code tensor} (which the state now owns) in {@code slot}, closing the previous one. */
         public void put(String slot, Tensor tensor) {
-            Tensor old = tensors.put(slot, tensor);
+            Tensor old = tensors.put(slot, TensorScope.untrack(tensor));
             if (old != null && old != tensor) {
                 old.close();
             }

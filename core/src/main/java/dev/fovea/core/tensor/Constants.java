@@ -35,7 +35,7 @@ final class Constants {
         Key key = new Key(dtype, Double.doubleToRawLongBits(value));
         DenseTensor cached = cache.get(key);
         if (cached == null || cached.isClosed()) {
-            cached = DenseTensor.filled(device, dtype, Shape.scalar(), value);
+            cached = TensorScope.untrack(DenseTensor.filled(device, dtype, Shape.scalar(), value));
             cache.put(key, cached);
         }
         return cached;

@@ -55,6 +55,8 @@ public final class DenseTensor implements Tensor {
     private final StridedView view;
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
+    /** The {@link TensorScope} that closes this tensor, or null. */
+    TensorScope scope;
 
     private boolean requiresGrad;
     private Node node;
@@ -66,6 +68,7 @@ public final class DenseTensor implements Tensor {
         this.view = view;
         storage.retain();
         this.cleanable = CLEANER.register(this, new Storage.Reference(storage));
+        TensorScope.track(this);
     }
 
     // ---- Creation (package) ----------------------------------------------------------------------
@@ -521,7 +524,8 @@ public final class DenseTensor implements Tensor {
             return;
         }
         DenseTensor contiguousGrad = g.isContiguous() ? g.alias(g.view) : g.copyContiguous();
-        grad = grad == null ? contiguousGrad : grad.add(contiguousGrad);
+        // The leaf owns its gradient: it outlives any TensorScope the backward pass runs in.
+        grad = TensorScope.untrack(grad == null ? contiguousGrad : grad.add(contiguousGrad));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.fovea.core.data.BatchIterator;
 import dev.fovea.core.data.DataLoader;
 import dev.fovea.core.optim.GradClip;
 import dev.fovea.core.tensor.NoGrad;
+import dev.fovea.core.tensor.TensorScope;
 import dev.fovea.core.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +36,11 @@ import java.util.concurrent.TimeUnit;
  * number of correct predictions (and any extra {@link #metric metrics}) are copied to the host in one
  * small transfer, a NaN or infinite loss throws {@link TrainingDivergedException} (before the weights
  * change), and otherwise {@code loss.backward()}, optional {@link #gradientClip gradient clipping} and
- * {@code optimizer.step()} follow. The batch, the output and the loss are closed after each step so
- * that device memory does not grow. The model is in training mode for the training batches.
+ * {@code optimizer.step()} follow. Each step runs in a {@link TensorScope}: the batch, the output,
+ * the loss and every intermediate (activations, gradients flowing through backward, temporaries) are
+ * released when it ends, so device memory in use returns to the same level after every step. The
+ * parameters' gradients stay readable (e.g. in {@link TrainingListener#onBatchEnd}) until the next
+ * step begins, which releases them. The model is in training mode for the training batches.
  *
  * <p><b>Validation</b> runs after an epoch when it is due ({@link #evaluateEvery(int)}, and always
  * after the last planned epoch), over the whole validation loader's epoch 0, with the model in
@@ -422,9 +426,26 @@ public final class Trainer {
             return nanos == 0 ? Double.NaN : samples * 1e9 / nanos;
         }
 
-        /** One optimizer step; returns [loss, correct predictions or NaN, metrics...] of the batch. */
+        /**
+         * One optimizer step; returns [loss, correct predictions or NaN, metrics...] of the batch. The
+         * previous step's gradients are released first; everything the step creates, except the new
+         * gradients and the optimizer's state, is released by a {@link TensorScope} when it returns.
+         */
+        @SuppressWarnings("try") // the scope only brackets the step
         private double[] trainStep(Batch batch, int epoch, int batchIndex) {
+            for (Tensor p : optimizer.parameters()) {
+                Tensor previous = p.grad();
+                if (previous != null) {
+                    previous.close();
+                }
+            }
             optimizer.zeroGrad();
+            try (TensorScope scope = TensorScope.open()) {
+                return scopedStep(batch, epoch, batchIndex);
+            }
+        }
+
+        private double[] scopedStep(Batch batch, int epoch, int batchIndex) {
             Tensor output = model.forward(batch.inputs());
             Tensor lossValue = null;
             try {
@@ -497,7 +518,7 @@ public final class Trainer {
             model.setTraining(false);
             try (NoGrad scope = NoGrad.enter(); BatchIterator batches = validation.iterator(0, 0)) {
                 while (batches.hasNext()) {
-                    try (Batch batch = batches.next()) {
+                    try (Batch batch = batches.next(); TensorScope batchScope = TensorScope.open()) {
                         Tensor output = model.forward(batch.inputs());
                         Tensor lossValue = null;
                         try {

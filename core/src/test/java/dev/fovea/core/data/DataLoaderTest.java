@@ -12,6 +12,7 @@ import dev.fovea.api.DType;
 import dev.fovea.api.Device;
 import dev.fovea.api.Shape;
 import dev.fovea.core.device.Devices;
+import dev.fovea.core.nn.ClassLabels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -270,6 +271,47 @@ class DataLoaderTest {
                 return inner.label(index);
             }
         };
+    }
+
+    @ParameterizedTest(name = "prefetch={0}")
+    @ValueSource(ints = {0, 2})
+    void labelsAreCheckedOnTheHostAndTrustedByTheLoss(int prefetch) {
+        InMemoryDataset inner = numbered(8);               // labels 0..7
+        Dataset fiveClasses = new Dataset() {              // claims 5 classes: examples 5..7 lie
+            @Override
+            public int size() {
+                return inner.size();
+            }
+
+            @Override
+            public Shape exampleShape() {
+                return inner.exampleShape();
+            }
+
+            @Override
+            public int numClasses() {
+                return 5;
+            }
+
+            @Override
+            public void copyExample(int index, float[] dest, int destOffset) {
+                inner.copyExample(index, dest, destOffset);
+            }
+
+            @Override
+            public int label(int index) {
+                return inner.label(index);
+            }
+        };
+        DataLoader loader = DataLoader.over(fiveClasses).batchSize(4).prefetch(prefetch).device(CPU);
+        BatchIterator it = loader.iterator(0, 0);
+        try (Batch first = it.next()) {
+            assertTrue(ClassLabels.checkedOnHost(first.labels(), 5), "the loss trusts the batch's labels");
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, it::next);
+        assertTrue(e.getCause() instanceof IllegalArgumentException, "cause: " + e.getCause());
+        assertEquals("example 5 has label 5, outside [0, 5) (the dataset's numClasses())", e.getCause().getMessage());
+        assertTrue(e.getMessage().contains("batch 1 of epoch 0"), e.getMessage());
     }
 
     @ParameterizedTest(name = "prefetch={0}")

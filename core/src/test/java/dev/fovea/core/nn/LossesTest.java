@@ -13,9 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fovea.api.DType;
 import dev.fovea.api.Shape;
 import dev.fovea.api.Tensor;
+import dev.fovea.api.backend.Backend;
 import dev.fovea.core.autograd.GradCheck;
+import dev.fovea.core.device.BackendDevice;
 import dev.fovea.core.tensor.Tensors;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Losses and metrics against hand-computed values with PyTorch's semantics, and their gradients. */
@@ -79,6 +86,45 @@ class LossesTest {
         assertTrue(neg.getMessage().contains("label -1"), neg.getMessage());
         var shape = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits(), labels(1, 0, 2)));
         assertTrue(shape.getMessage().contains("[2]") && shape.getMessage().contains("[3]"), shape.getMessage());
+    }
+
+    @Test
+    void labelsCheckedOnTheHostAreNotReadBackAndOthersAre() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Backend cpu = ((BackendDevice) cpu()).backend();
+        BackendDevice counting = new BackendDevice((Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                    calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+                    try {
+                        return method.invoke(cpu, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }));
+        Tensor logits = Tensors.of(counting, new float[] {1, 2, 3, 1, 1, 1}, 2, 3);
+        Tensor plain = Tensors.ofInts(counting, new int[] {2, 0}, 2);
+        Tensor checked = ClassLabels.upload(counting, new int[] {2, 0}, 3);
+        assertTrue(ClassLabels.checkedOnHost(checked, 3) && ClassLabels.checkedOnHost(checked, 10));
+        assertTrue(!ClassLabels.checkedOnHost(checked, 2) && !ClassLabels.checkedOnHost(plain, 3));
+
+        calls.clear();
+        Tensor viaDevice = Losses.crossEntropy(logits, plain);
+        assertEquals(1, calls.getOrDefault("download", new AtomicInteger()).get(), "device labels are read back once");
+        calls.clear();
+        Tensor viaHost = Losses.crossEntropy(logits, checked);
+        assertEquals(null, calls.get("download"), "host-checked labels are not read back");
+        assertEquals(null, calls.get("upload"));
+        assertEquals(viaDevice.item(), viaHost.item());
+        assertEquals((NLL_ROW1 + LOG3) / 2, viaHost.item(), 1e-6);
+
+        var e = assertThrows(IllegalArgumentException.class, () -> ClassLabels.upload(cpu(), new int[] {0, 7, 1}, 3));
+        assertTrue(e.getMessage().contains("label 7 at index 1") && e.getMessage().contains("3 classes"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ClassLabels.upload(cpu(), new int[] {-1}, 3));
+        // Checked for 10 classes, used with 3: not trusted, so the device check still names the label.
+        Tensor wide = ClassLabels.upload(cpu(), new int[] {1, 5}, 10);
+        var narrow = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits(), wide));
+        assertTrue(narrow.getMessage().contains("label 5"), narrow.getMessage());
     }
 
     @Test

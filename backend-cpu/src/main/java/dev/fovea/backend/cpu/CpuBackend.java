@@ -22,26 +22,55 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The pure-Java backend: buffers are {@code float[]}, {@code double[]} or {@code int[]} arrays and
- * kernels are loops over strided views. Elementwise kernels walk rows of the innermost (merged)
- * dimension; matmul and convolution (im2col) use an i-k-j product over contiguous rows, split over
- * rows or images on the common fork-join pool so that every output element is computed by one
- * task in a fixed order, whatever the number of threads.
+ * The pure-Java backend: buffers are {@code float[]}, {@code double[]} or {@code int[]} arrays.
+ * Elementwise kernels walk rows of the innermost (merged) dimension; matrix products and
+ * convolutions run on a packed, cache-blocked GEMM ({@link DoubleGemm}, {@link DoubleConv}) with a
+ * Vector API micro-kernel when {@code jdk.incubator.vector} is present (else a scalar one), on a pool
+ * of {@code -Dfovea.cpu.threads} threads. Every output element is computed by one task in a fixed
+ * order, so results are the same bits whatever the number of threads.
  */
 public final class CpuBackend implements Backend {
     private final DeviceInfo device;
-    private final boolean parallel;
+    private final Kernels kernels;
     private volatile boolean closed;
 
-    /** A backend for {@code device} that uses the common fork-join pool for large kernels. */
+    /**
+     * A backend for {@code device} configured by system properties / environment: the Vector API
+     * kernels unless {@code -Dfovea.cpu.simd=false} or the module is absent, and a pool of
+     * {@code -Dfovea.cpu.threads} threads (default: available processors).
+     */
     public CpuBackend(DeviceInfo device) {
-        this(device, true);
+        this(device, Kernels.configured());
     }
 
     /** A backend that runs every kernel on the calling thread when {@code parallel} is false. */
     CpuBackend(DeviceInfo device, boolean parallel) {
+        this(device, new Kernels(Simd.enabled(), parallel ? Kernels.configuredThreads() : 1));
+    }
+
+    /** A backend with explicit kernels: SIMD or scalar, and a thread count. */
+    CpuBackend(DeviceInfo device, boolean simd, int threads) {
+        this(device, new Kernels(simd, threads));
+    }
+
+    private CpuBackend(DeviceInfo device, Kernels kernels) {
         this.device = Objects.requireNonNull(device, "device");
-        this.parallel = parallel;
+        this.kernels = kernels;
+    }
+
+    /** What this backend runs with, e.g. "Vector API, 512-bit, 12x32 tile, 2 threads". */
+    public String kernelDescription() {
+        return kernels.describe();
+    }
+
+    /** Whether the Vector API kernels are in use. */
+    boolean usesSimd() {
+        return kernels.simd;
+    }
+
+    /** Threads of this backend's pool. */
+    int threads() {
+        return kernels.parallel.threads();
     }
 
     @Override
@@ -422,7 +451,10 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException(kernel + ": shapes do not agree: " + a.shape() + " @ " + b.shape()
                     + " -> " + out.shape() + " (expected [B, M, K] @ [B, K, N] -> [B, M, N])");
         }
-        boolean par = parallel && (long) batch * m * n * Math.max(k, 1) >= Parallel.MIN_PARALLEL_WORK;
+        if ((long) batch * m * n == 0) {
+            return;
+        }
+        Parallel par = parallelFor((long) batch * m * n * Math.max(k, 1));
         int ao = (int) a.offset();
         int bo = (int) b.offset();
         int oo = (int) out.offset();
@@ -430,11 +462,11 @@ public final class CpuBackend implements Backend {
         int[] sb = intStrides(b);
         int[] so = intStrides(out);
         if (ob.dtype() == DType.FLOAT32) {
-            FloatKernels.matmul(batch, m, n, k, ab.floats(), ao, sa[0], sa[1], sa[2], bb.floats(), bo, sb[0], sb[1],
-                    sb[2], ob.floats(), oo, so[0], so[1], so[2], par);
+            FloatKernels.matmul(kernels.floats, par, batch, m, n, k, ab.floats(), ao, sa[0], sa[1], sa[2], bb.floats(), bo, sb[0], sb[1],
+                    sb[2], ob.floats(), oo, so[0], so[1], so[2]);
         } else {
-            DoubleKernels.matmul(batch, m, n, k, ab.doubles(), ao, sa[0], sa[1], sa[2], bb.doubles(), bo, sb[0],
-                    sb[1], sb[2], ob.doubles(), oo, so[0], so[1], so[2], par);
+            DoubleKernels.matmul(kernels.doubles, par, batch, m, n, k, ab.doubles(), ao, sa[0], sa[1], sa[2], bb.doubles(), bo, sb[0],
+                    sb[1], sb[2], ob.doubles(), oo, so[0], so[1], so[2]);
         }
     }
 
@@ -478,8 +510,8 @@ public final class CpuBackend implements Backend {
         return new ConvGeometry(n, c, x.dim(2), x.dim(3), cout, w.dim(2), w.dim(3), oh, ow, spec);
     }
 
-    private boolean parallelFor(long work) {
-        return parallel && work >= Parallel.MIN_PARALLEL_WORK;
+    private Parallel parallelFor(long work) {
+        return kernels.parallel.above(work);
     }
 
     @Override
@@ -501,17 +533,17 @@ public final class CpuBackend implements Backend {
         if (out.shape().numel() == 0) {
             return;
         }
-        boolean par = parallelFor((long) q.n() * q.cout() * q.r() * q.p());
+        Parallel par = parallelFor((long) q.n() * q.cout() * q.r() * q.p());
         Dense dx = dense(x);
         Dense dw = dense(w);
         Dense db = bias == null ? null : dense(bias);
         Dense dout = denseOut(out);
         if (out.dtype() == DType.FLOAT32) {
-            FloatKernels.conv2dAll(q, dx.f, dx.off, dw.f, dw.off, db == null ? null : db.f, db == null ? 0 : db.off,
-                    dout.f, dout.off, par);
+            FloatConv.forward(kernels.floats, par, q, dx.f, dx.off, dw.f, dw.off, db == null ? null : db.f,
+                    db == null ? 0 : db.off, dout.f, dout.off);
         } else {
-            DoubleKernels.conv2dAll(q, dx.d, dx.off, dw.d, dw.off, db == null ? null : db.d,
-                    db == null ? 0 : db.off, dout.d, dout.off, par);
+            DoubleConv.forward(kernels.doubles, par, q, dx.d, dx.off, dw.d, dw.off, db == null ? null : db.d,
+                    db == null ? 0 : db.off, dout.d, dout.off);
         }
         writeBack(dout, out);
     }
@@ -527,14 +559,14 @@ public final class CpuBackend implements Backend {
         if (gradInput.shape().numel() == 0) {
             return;
         }
-        boolean par = parallelFor((long) q.n() * q.cout() * q.r() * q.p());
+        Parallel par = parallelFor((long) q.n() * q.cout() * q.r() * q.p());
         Dense dg = dense(gradOut);
         Dense dw = dense(w);
         Dense dx = denseOut(gradInput);
         if (gradInput.dtype() == DType.FLOAT32) {
-            FloatKernels.conv2dBackwardDataAll(q, dg.f, dg.off, dw.f, dw.off, dx.f, dx.off, par);
+            FloatConv.backwardData(kernels.floats, par, q, dg.f, dg.off, dw.f, dw.off, dx.f, dx.off);
         } else {
-            DoubleKernels.conv2dBackwardDataAll(q, dg.d, dg.off, dw.d, dw.off, dx.d, dx.off, par);
+            DoubleConv.backwardData(kernels.doubles, par, q, dg.d, dg.off, dw.d, dw.off, dx.d, dx.off);
         }
         writeBack(dx, gradInput);
     }
@@ -550,14 +582,14 @@ public final class CpuBackend implements Backend {
         if (gradWeight.shape().numel() == 0) {
             return;
         }
-        boolean par = parallelFor((long) q.n() * q.cout() * q.r() * q.p());
+        Parallel par = parallelFor((long) q.n() * q.cout() * q.r() * q.p());
         Dense dx = dense(x);
         Dense dg = dense(gradOut);
         Dense dw = denseOut(gradWeight);
         if (gradWeight.dtype() == DType.FLOAT32) {
-            FloatKernels.conv2dBackwardWeightsAll(q, dx.f, dx.off, dg.f, dg.off, dw.f, dw.off, par);
+            FloatConv.backwardWeights(kernels.floats, par, q, dx.f, dx.off, dg.f, dg.off, dw.f, dw.off);
         } else {
-            DoubleKernels.conv2dBackwardWeightsAll(q, dx.d, dx.off, dg.d, dg.off, dw.d, dw.off, par);
+            DoubleConv.backwardWeights(kernels.doubles, par, q, dx.d, dx.off, dg.d, dg.off, dw.d, dw.off);
         }
         writeBack(dw, gradWeight);
     }
@@ -595,7 +627,7 @@ public final class CpuBackend implements Backend {
         if (out.shape().numel() == 0) {
             return;
         }
-        boolean par = parallelFor(out.shape().numel() * spec.kernelH() * spec.kernelW());
+        Parallel par = parallelFor(out.shape().numel() * spec.kernelH() * spec.kernelW());
         Dense dx = dense(x);
         Dense dout = denseOut(out);
         boolean max = op == PoolOp.MAX;
@@ -620,7 +652,7 @@ public final class CpuBackend implements Backend {
         if (gradInput.shape().numel() == 0) {
             return;
         }
-        boolean par = parallelFor(gradOut.shape().numel() * spec.kernelH() * spec.kernelW());
+        Parallel par = parallelFor(gradOut.shape().numel() * spec.kernelH() * spec.kernelW());
         Dense dx = dense(x);
         Dense dg = dense(gradOut);
         Dense dgi = denseOut(gradInput);
@@ -650,9 +682,9 @@ public final class CpuBackend implements Backend {
         }
         int count = Math.toIntExact(out.shape().numel());
         int base = (int) out.offset();
-        boolean par = parallelFor(count * 64L);
-        int tasks = par ? 4 * Parallel.threads() : 1;
-        Parallel.run(tasks, par, t -> {
+        Parallel par = parallelFor(count * 64L);
+        int tasks = 4 * par.threads();
+        par.run(tasks, t -> {
             int from = Parallel.start(count, tasks, t);
             int to = Parallel.start(count, tasks, t + 1);
             int[] words = new int[4];

@@ -1,0 +1,78 @@
+package dev.fovea.backend.cpu;
+
+/**
+ * The innermost two loops of the GEMM on float arrays. A micro-kernel multiplies one packed
+ * {@code MR x kc} panel of A by one {@code kc x NR} panel of B into an {@code MR x NR} tile of C,
+ * keeping the tile in registers; the macro-kernel walks the tiles of one cache block.
+ *
+ * <p>Packed layouts (see {@link FloatGemm}): panel {@code p} of A holds, for each {@code k}, the
+ * {@code MR} values of rows {@code p*MR ..} (zero past the last row); panel {@code q} of B holds,
+ * for each {@code k}, the {@code NR} values of columns {@code q*NR ..} (zero past the last column).
+ * Every element of C is a sum over {@code k} in ascending order, whatever tile or task it falls in,
+ * so results do not depend on how the work is split.
+ *
+ * <p>{@link FloatVectorKernel} (Vector API) and {@link FloatScalarKernel} implement it.
+ * Edit only the 64-bit file of each pair (its name starts with D): the 32-bit twin is generated
+ * from it by {@code backend-cpu/generate-float-kernels.sh}, and {@code GeneratedSourcesTest} fails when
+ * they drift apart.
+ */
+abstract class FloatMicroKernel {
+    /** Rows of the register tile. */
+    final int mr;
+    /** Columns of the register tile. */
+    final int nr;
+
+    FloatMicroKernel(int mr, int nr) {
+        this.mr = mr;
+        this.nr = nr;
+    }
+
+    /**
+     * {@code C[0:MR, 0:NR] = (accumulate ? C : 0) + A·B} for an A panel at {@code a[ao..]} and B
+     * values {@code (k, j)} at {@code b[bo + k * ldb + j]}; row {@code i} of C starts at
+     * {@code c[co + i * ldc]}.
+     */
+    abstract void tile(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+            boolean accumulate);
+
+    /** A short description for reports, e.g. "Vector API, 512-bit, 12x32 tile". */
+    abstract String describe();
+
+    /**
+     * {@code C[0:mc, 0:nc] (+)= A·B} over one cache block: {@code A} packed as {@code ceil(mc/MR)}
+     * panels of {@code kc x MR} at {@code a[ao..]}, {@code B} as {@code ceil(nc/NR)} panels of
+     * {@code kc x NR} at {@code b[bo..]}; C row-major with leading dimension {@code ldc}.
+     */
+    final void macro(int mc, int nc, int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+            boolean accumulate) {
+        float[] edge = null;
+        for (int j = 0; j < nc; j += nr) {
+            int nw = Math.min(nr, nc - j);
+            int bp = bo + (j / nr) * kc * nr;
+            for (int i = 0; i < mc; i += mr) {
+                int mw = Math.min(mr, mc - i);
+                int ap = ao + (i / mr) * kc * mr;
+                int ct = co + i * ldc + j;
+                if (mw == mr && nw == nr) {
+                    tile(kc, a, ap, b, bp, nr, c, ct, ldc, accumulate);
+                } else {
+                    if (edge == null) {
+                        edge = Workspace.floats(Workspace.EDGE, mr * nr);
+                    }
+                    tile(kc, a, ap, b, bp, nr, edge, 0, nr, false);
+                    for (int r = 0; r < mw; r++) {
+                        int cr = ct + r * ldc;
+                        int er = r * nr;
+                        if (accumulate) {
+                            for (int s = 0; s < nw; s++) {
+                                c[cr + s] = edge[er + s] + c[cr + s];
+                            }
+                        } else {
+                            System.arraycopy(edge, er, c, cr, nw);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

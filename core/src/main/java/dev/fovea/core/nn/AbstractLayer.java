@@ -143,6 +143,20 @@ public abstract class AbstractLayer implements Layer {
         return old;
     }
 
+    /**
+     * Puts {@code value} in place of the parameter or buffer {@code name}, keeping its position in the
+     * order, and returns the previous tensor (for {@link Models#moveTo}). The caller checks the shape.
+     */
+    final Tensor rebind(String name, Tensor value) {
+        if (parameters.containsKey(name)) {
+            return parameters.put(name, TensorScope.untrack(value));
+        }
+        if (buffers.containsKey(name)) {
+            return buffers.put(name, TensorScope.untrack(value));
+        }
+        throw new IllegalArgumentException(typeName + " has no parameter or buffer '" + name + "'");
+    }
+
     // ---- Layer ---------------------------------------------------------------------------------
 
     @Override

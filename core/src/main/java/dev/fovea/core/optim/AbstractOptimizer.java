@@ -171,6 +171,17 @@ public abstract class AbstractOptimizer implements Optimizer {
         return parameters;
     }
 
+    /**
+     * Closes every per-parameter state tensor (momentum buffers, moment estimates) and forgets it, so
+     * that its device memory is released now; the next {@link #step()} starts each parameter afresh.
+     * The learning rate and step count stay. {@code Training.moveTo} calls it on the optimizer it
+     * replaces.
+     */
+    public void clearState() {
+        state.values().forEach(ParameterState::clear);
+        state.clear();
+    }
+
     /** The name of this optimizer ({@link OptimizerState#type()}). */
     public String type() {
         return type;

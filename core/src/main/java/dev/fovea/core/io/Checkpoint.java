@@ -275,7 +275,7 @@ public final class Checkpoint {
     public static Checkpoint load(Path dir, Device device, LayerTypeRegistry types) throws IOException {
         Path from = AtomicDirectory.resolve(dir);
         Path file = from.resolve(TRAINING_FILE);
-        JsonObject root = StrictJson.readObject(file);
+        JsonObject root = StrictJson.readFile(file);
         ModelIo.checkFormat(file, root, FORMAT, FORMAT_VERSION);
         Parsed parsed;
         try {

@@ -199,7 +199,7 @@ public final class ModelIo {
                     ? "is not a directory; a saved model is a directory with " + CONFIG_FILE + " and " + WEIGHTS_FILE
                     : "no saved model here");
         }
-        JsonObject root = StrictJson.readObject(file);
+        JsonObject root = StrictJson.readFile(file);
         checkFormat(file, root, FORMAT, FORMAT_VERSION);
         String weights = plainFileName(file, root, "weights");
         JsonElement model = root.get("model");

@@ -31,7 +31,7 @@ final class StrictJson {
     static final long MAX_BYTES = 64L << 20;
 
     /** Reads and parses {@code file}, which must hold one JSON object. */
-    static JsonObject readObject(Path file) throws IOException {
+    static JsonObject readFile(Path file) throws IOException {
         byte[] bytes;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();

@@ -93,7 +93,7 @@ class ModelIoTest {
             assertEquals(1, weights.read("1.num_batches_tracked").toIntArray()[0]);
             assertEquals(Map.of("format", "pt"), weights.metadata());
         }
-        JsonObject json = StrictJson.readObject(dir.resolve(ModelIo.CONFIG_FILE));
+        JsonObject json = StrictJson.readFile(dir.resolve(ModelIo.CONFIG_FILE));
         assertEquals("fovea.model", json.get("format").getAsString());
         assertEquals(1, json.get("formatVersion").getAsInt());
         JsonObject conv = json.getAsJsonObject("model").getAsJsonArray("layers").get(0).getAsJsonObject();

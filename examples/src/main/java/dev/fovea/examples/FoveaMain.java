@@ -7,6 +7,7 @@ public final class FoveaMain {
     private FoveaMain() {}
 
     public static void main(String[] args) {
+        VectorModuleRelauncher.relaunchIfNeeded(args); // SIMD CPU kernels for `java -jar` (performance)
         System.exit(FoveaCommand.commandLine().execute(args));
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
             "Fovea: deep learning on the JVM, and the answer to 'how are the numbers in a convolution filter decided?'",
             "Without a command, runs the tour."
         },
-        subcommands = {TourCommand.class, PeaksCommand.class, LearnFilterCommand.class, TrainCommand.class,
+        subcommands = {TourCommand.class, PeaksCommand.class, LearnFilterCommand.class, TrainCommand.class, SwapCommand.class,
             BackendsCommand.class, BenchCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error (bad option or value, unknown device, missing"
                 + " data set)."})

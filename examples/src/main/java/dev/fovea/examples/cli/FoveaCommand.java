@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
             "Without a command, runs the tour."
         },
         subcommands = {TourCommand.class, PeaksCommand.class, LearnFilterCommand.class, TrainCommand.class, SwapCommand.class,
-            BackendsCommand.class, BenchCommand.class, HelpCommand.class},
+            BackendsCommand.class, BenchCommand.class, EvalCommand.class, InspectCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error (bad option or value, unknown device, missing"
                 + " data set)."})
 public final class FoveaCommand implements Callable<Integer> {

@@ -4,9 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.fovea.api.Device;
 import dev.fovea.core.data.Normalize;
+import dev.fovea.core.io.CheckpointFormatException;
 import dev.fovea.core.train.ConsoleProgress;
 import dev.fovea.core.train.EpochMetrics;
 import dev.fovea.core.train.TrainingListener;
+import dev.fovea.examples.cnn.CnnCheckpoints;
 import dev.fovea.examples.cnn.CnnTraining;
 import dev.fovea.examples.cnn.DatasetChoice;
 import dev.fovea.examples.cnn.Models;
@@ -87,6 +89,18 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Where the PNGs go (default: ${DEFAULT-VALUE}); created when they are written.")
     private Path out;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Save a checkpoint after every epoch into DIR/last/, and into DIR/best/ whenever the test "
+                    + "accuracy is the best so far; each is a directory that 'fovea eval --checkpoint' and "
+                    + "ModelIo.load read. Saves are atomic: an interrupted save leaves the previous one.")
+    private Path checkpoint;
+
+    @Option(names = "--resume",
+            description = "Continue from DIR/last/ of --checkpoint: weights, optimizer state and epoch count come from "
+                    + "there, and --epochs counts the total (a 1-epoch checkpoint with --epochs 3 trains 2 more). The "
+                    + "other settings must be those it was trained with.")
+    private boolean resume;
+
     @Override
     public Integer call() {
         CnnTraining run;
@@ -111,6 +125,9 @@ public final class TrainCommand implements Callable<Integer> {
             double lr = learningRate != null ? learningRate : CnnTraining.defaultLearningRate(opt, data);
             LearnFilterCommand.checkRate("--lr", lr);
             run = new CnnTraining(data, dataDir, net, epochs, batchSize, opt, lr, seed, limit);
+            if (resume && checkpoint == null) {
+                throw new IllegalArgumentException("--resume needs --checkpoint DIR: the directory to continue from");
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (IOException e) {
@@ -121,7 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         // with --json the progress goes to standard error: standard output holds only the JSON object
         PrintWriter progressOut = json ? spec.commandLine().getErr() : w;
-        JsonObject result = run(spec, progressOut, run, device, out);
+        CnnCheckpoints checkpoints = checkpoint == null ? null : CnnCheckpoints.at(checkpoint, resume);
+        JsonObject result = run(spec, progressOut, run, device, out, checkpoints);
         if (json) {
             JsonObject object = Json.forCommand("train");
             result.entrySet().forEach(e -> object.add(e.getKey(), e.getValue()));
@@ -137,6 +155,18 @@ public final class TrainCommand implements Callable<Integer> {
      * @throws ParameterException (exit 2) when the data set's files are missing, saying how to get them
      */
     static JsonObject run(CommandSpec spec, PrintWriter text, CnnTraining run, Device device, Path outDir) {
+        return run(spec, text, run, device, outDir, null);
+    }
+
+    /**
+     * As {@link #run(CommandSpec, PrintWriter, CnnTraining, Device, Path)}, with checkpoints ({@code null}
+     * for none); the JSON then has a {@code checkpoint} member ({@code last}, {@code best},
+     * {@code resumedAfterEpoch}).
+     *
+     * @throws ParameterException (exit 2) also when a resume is impossible or the checkpoint is malformed
+     */
+    static JsonObject run(CommandSpec spec, PrintWriter text, CnnTraining run, Device device, Path outDir,
+            CnnCheckpoints checkpoints) {
         PrintStream stream = WriterStream.over(text);
         TrainingListener progress = System.console() != null && text == spec.commandLine().getOut()
                 ? ConsoleProgress.bars(stream, 100)
@@ -157,9 +187,24 @@ public final class TrainCommand implements Callable<Integer> {
                         run.optimizer().equals("sgd") ? "SGD with momentum 0.9" : "Adam",
                         NumberLists.format(run.learningRate()), run.batchSize(), run.epochs(),
                         run.epochs() == 1 ? "" : "s", device.name());
+                if (checkpoints != null) {
+                    text.printf(Locale.ROOT, "Checkpoints: after every epoch into %s, the best test accuracy into %s"
+                            + "%s.%n", checkpoints.last(), checkpoints.best(), checkpoints.resumes()
+                            ? "; resuming from " + checkpoints.last() + " (--epochs counts the total)" : "");
+                }
                 text.flush();
-            });
+            }, checkpoints);
+        } catch (CnnCheckpoints.CannotResume e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (CheckpointFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--resume: the checkpoint is malformed: " + e.getMessage(),
+                    e);
         } catch (NoSuchFileException e) {
+            if (checkpoints != null && e.getFile() != null
+                    && Path.of(e.getFile()).toAbsolutePath().startsWith(checkpoints.root().toAbsolutePath())) {
+                throw new ParameterException(spec.commandLine(), "--resume: the checkpoint is incomplete: "
+                        + e.getFile() + " is missing", e);
+            }
             throw new ParameterException(spec.commandLine(), "the " + run.dataset().cliName() + " data set is missing: "
                     + (e.getReason() != null ? e.getFile() + ": " + e.getReason() : e.getMessage()), e);
         } catch (IOException e) {
@@ -173,8 +218,27 @@ public final class TrainCommand implements Callable<Integer> {
                 + " (|after - before| / |before|).%n", 100 * r.filterChange());
         text.println("Pictures: " + r.curvesPng() + " (loss and accuracy per epoch), " + r.filtersBeforePng()
                 + " and " + r.filtersAfterPng() + " (the first layer's filters before and after training).");
+        JsonObject json = json(run, r);
+        if (checkpoints != null) {
+            text.printf(Locale.ROOT, "Checkpoints: %s (epoch %d) and %s (epoch %d, test accuracy %.2f%%); continue "
+                    + "with --resume, evaluate with 'fovea eval --checkpoint %s'.%n", checkpoints.last(),
+                    r.training().epochs().size(), checkpoints.best(), checkpoints.bestEpoch() + 1,
+                    100 * checkpoints.bestAccuracy(), checkpoints.last());
+            JsonObject c = new JsonObject();
+            c.addProperty("directory", checkpoints.root().toString());
+            c.addProperty("last", checkpoints.last().toString());
+            c.addProperty("best", checkpoints.best().toString());
+            c.addProperty("bestEpoch", checkpoints.bestEpoch() + 1);
+            c.addProperty("bestTestAccuracy", checkpoints.bestAccuracy());
+            if (checkpoints.resumedEpochs() >= 0) {
+                c.addProperty("resumedAfterEpoch", checkpoints.resumedEpochs());
+            } else {
+                c.add("resumedAfterEpoch", com.google.gson.JsonNull.INSTANCE);
+            }
+            json.add("checkpoint", c);
+        }
         text.flush();
-        return json(run, r);
+        return json;
     }
 
     static JsonObject json(CnnTraining run, CnnTraining.Result r) {

@@ -1,7 +1,7 @@
 package dev.fovea.examples.cnn;
 
+import com.google.common.collect.ImmutableList;
 import dev.fovea.api.Device;
-import dev.fovea.api.Optimizer;
 import dev.fovea.api.Tensor;
 import dev.fovea.core.data.DataLoader;
 import dev.fovea.core.data.Dataset;
@@ -10,6 +10,7 @@ import dev.fovea.core.data.TrainTestSplit;
 import dev.fovea.core.nn.Layers;
 import dev.fovea.core.nn.Losses;
 import dev.fovea.core.nn.Sequential;
+import dev.fovea.core.optim.AbstractOptimizer;
 import dev.fovea.core.optim.Adam;
 import dev.fovea.core.optim.Sgd;
 import dev.fovea.core.plot.Charts;
@@ -104,6 +105,20 @@ public record CnnTraining(DatasetChoice dataset, Path dataDir, Models model, int
      * @throws IOException when a data file or a PNG cannot be read or written
      */
     public Result run(Device device, TrainingListener progress, Path out, Ready ready) throws IOException {
+        return run(device, progress, out, ready, null);
+    }
+
+    /**
+     * As {@link #run(Device, TrainingListener, Path, Ready)}, saving checkpoints after every epoch (and
+     * continuing from the last one when {@code checkpoints} resumes); {@code null} for none. The result
+     * then covers every epoch, those of the resumed run included; the "before" filters are still the
+     * seeded random start.
+     *
+     * @throws CnnCheckpoints.CannotResume when a resume is impossible (no checkpoint, other settings, no
+     *     epochs left), saying why
+     */
+    public Result run(Device device, TrainingListener progress, Path out, Ready ready, CnnCheckpoints checkpoints)
+            throws IOException {
         TrainTestSplit split = dataset.load(dataDir, seed);
         Dataset train = limit > 0 ? DatasetChoice.firstN(split.train(), limit) : split.train();
         Dataset test = split.test();
@@ -116,15 +131,30 @@ public record CnnTraining(DatasetChoice dataset, Path dataDir, Models model, int
         Path after = out.resolve(FILTERS_AFTER_PNG);
         float[] initial = firstWeights.toFloatArray();
         FilterGrid.write(firstWeights, before, filterOptions(firstWeights, "before training: random numbers"));
-        Optimizer opt = optimizer.equals("adam")
+        AbstractOptimizer opt = optimizer.equals("adam")
                 ? Adam.lr(learningRate).over(net.parameters())
                 : Sgd.momentum(0.9).lr(learningRate).over(net.parameters());
+        CnnCheckpoints.Resumed resumed = null;
+        if (checkpoints != null && checkpoints.resumes()) {
+            resumed = checkpoints.resume(this, device, normalize);
+            net = resumed.model();
+            opt = resumed.optimizer();
+            firstWeights = net.parameters().get("0.weight");
+        }
+        Trainer trainer = Trainer.epochs(epochs).listener(progress);
+        if (checkpoints != null) {
+            trainer = trainer.listener(checkpoints.saver(this, net, opt, normalize, resumed));
+        }
         TrainingResult result;
         try (DataLoader trainLoader = DataLoader.over(train).batchSize(batchSize).shuffle(seed).device(device)
                         .transform(normalize);
                 DataLoader testLoader = DataLoader.over(test).batchSize(256).device(device).transform(normalize)) {
-            result = Trainer.epochs(epochs).listener(progress)
-                    .fit(net, Losses::crossEntropy, opt, trainLoader, testLoader);
+            result = trainer.fit(net, Losses::crossEntropy, opt, trainLoader, testLoader,
+                    resumed == null ? 0 : resumed.startEpoch());
+        }
+        if (resumed != null) {
+            result = new TrainingResult(ImmutableList.copyOf(CnnCheckpoints.merged(resumed.history(), result.epochs())),
+                    result.bestEpoch(), result.bestBy(), result.stopCause(), result.stopReason(), result.seconds());
         }
         FilterGrid.write(firstWeights, after, filterOptions(firstWeights, String.format(Locale.ROOT,
                 "after %d epoch%s: test accuracy %.1f%%", epochs, epochs == 1 ? "" : "s",

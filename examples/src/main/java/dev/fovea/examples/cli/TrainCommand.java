@@ -2,11 +2,13 @@ package dev.fovea.examples.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.inject.Injector;
 import dev.fovea.api.Device;
 import dev.fovea.core.data.Normalize;
 import dev.fovea.core.io.CheckpointFormatException;
 import dev.fovea.core.train.ConsoleProgress;
 import dev.fovea.core.train.EpochMetrics;
+import dev.fovea.core.train.Trainer;
 import dev.fovea.core.train.TrainingListener;
 import dev.fovea.examples.cnn.CnnCheckpoints;
 import dev.fovea.examples.cnn.CnnTraining;
@@ -18,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -173,7 +176,10 @@ public final class TrainCommand implements Callable<Integer> {
                 : ConsoleProgress.plain(stream);
         CnnTraining.Result r;
         try {
-            r = run.run(device, progress, outDir, (train, test, normalize, parameters) -> {
+            // Guice wires the run: the resolved device and a Trainer with the settings and the progress listener.
+            Injector injector = Wiring.forTraining(device, run.settings(), List.of(progress));
+            r = run.run(injector.getInstance(Device.class), injector.getInstance(Trainer.class), outDir,
+                    (train, test, normalize, parameters) -> {
                 text.printf(Locale.ROOT, "Data: %s: %,d training images%s, %,d test images, shaped %s, %d classes.%n",
                         run.dataset().describe(run.dataDir()), train.size(),
                         run.limit() > 0 ? " (--limit " + run.limit() + ")" : "", test.size(), train.exampleShape(),

@@ -7,6 +7,7 @@ import dev.fovea.core.data.DataLoader;
 import dev.fovea.core.data.Dataset;
 import dev.fovea.core.data.Normalize;
 import dev.fovea.core.data.TrainTestSplit;
+import dev.fovea.core.inject.TrainingSettings;
 import dev.fovea.core.nn.Layers;
 import dev.fovea.core.nn.Losses;
 import dev.fovea.core.nn.Sequential;
@@ -119,6 +120,25 @@ public record CnnTraining(DatasetChoice dataset, Path dataDir, Models model, int
      */
     public Result run(Device device, TrainingListener progress, Path out, Ready ready, CnnCheckpoints checkpoints)
             throws IOException {
+        return run(device, settings().trainer().listener(progress), out, ready, checkpoints);
+    }
+
+    /** This run's numbers as the {@link TrainingSettings} an injector ({@code FoveaModule}) binds. */
+    public TrainingSettings settings() {
+        return TrainingSettings.defaults().withEpochs(epochs).withBatchSize(batchSize).withLearningRate(learningRate)
+                .withSeed(seed);
+    }
+
+    /**
+     * As {@link #run(Device, TrainingListener, Path, Ready, CnnCheckpoints)} with a ready
+     * {@code trainer} (its epochs and listeners; e.g. from a Guice injector) instead of one built here.
+     */
+    public Result run(Device device, Trainer trainer, Path out, Ready ready, CnnCheckpoints checkpoints)
+            throws IOException {
+        if (trainer.totalEpochs() != epochs) {
+            throw new IllegalArgumentException("the trainer runs " + trainer.totalEpochs() + " epochs, this run "
+                    + epochs);
+        }
         TrainTestSplit split = dataset.load(dataDir, seed);
         Dataset train = limit > 0 ? DatasetChoice.firstN(split.train(), limit) : split.train();
         Dataset test = split.test();
@@ -141,7 +161,6 @@ public record CnnTraining(DatasetChoice dataset, Path dataDir, Models model, int
             opt = resumed.optimizer();
             firstWeights = net.parameters().get("0.weight");
         }
-        Trainer trainer = Trainer.epochs(epochs).listener(progress);
         if (checkpoints != null) {
             trainer = trainer.listener(checkpoints.saver(this, net, opt, normalize, resumed));
         }

@@ -23,6 +23,7 @@ import dev.fovea.core.train.Trainer;
 import dev.fovea.core.train.TrainingControl;
 import dev.fovea.core.train.TrainingListener;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,10 +76,19 @@ class CheckpointTest {
         return ((Dropout) model.children().get("4")).randomSource().state();
     }
 
-    /** Runs {@code main} in a new JVM with this JVM's class path; fails with its output if it fails. */
+    /**
+     * Runs {@code main} in a new JVM with this JVM's class path and options (the module options matter: the
+     * CPU backend's SIMD kernels need {@code --add-modules jdk.incubator.vector}, and its scalar fallback
+     * rounds differently); fails with its output if it fails.
+     */
     static void runFreshJvm(Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!option.startsWith("-javaagent") && !option.startsWith("-agentlib") && !option.startsWith("-Xrunjdwp")) {
+                command.add(option);
+            }
+        }
         command.add("-DuniqueLibraryNames=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

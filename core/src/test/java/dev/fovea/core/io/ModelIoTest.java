@@ -59,6 +59,7 @@ class ModelIoTest {
     Path tmp;
 
     /** A model whose buffers have moved away from their initial values (one training-mode forward). */
+    @SuppressWarnings("try") // the scope brackets the forward
     static Sequential trainedALittle(long seed) {
         Sequential model = IoTesting.smallCnn().init(cpu(), seed);
         try (NoGrad scope = NoGrad.enter()) {

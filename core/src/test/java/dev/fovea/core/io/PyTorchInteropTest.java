@@ -62,7 +62,7 @@ class PyTorchInteropTest {
     void aPyTorchStateDictLoadsByNameAndGivesPyTorchsOutput() throws Exception {
         Sequential model = foveaCnn().init(cpu(), 0);
         ModelIo.loadWeights(model, fixture("torch_cnn.safetensors"));
-        assertEquals(3, ((Tensor) model.buffers().get("1.num_batches_tracked")).toIntArray()[0],
+        assertEquals(3, model.buffers().get("1.num_batches_tracked").toIntArray()[0],
                 "I64 num_batches_tracked read into Fovea's INT32 counter");
         model.setTraining(false);
         Map<String, TensorData> io = Safetensors.read(fixture("torch_cnn_io.safetensors"));
@@ -108,6 +108,7 @@ class PyTorchInteropTest {
 
     /** Fovea -> PyTorch: the one test that needs python3 with torch; skipped where it is absent (CI). */
     @Test
+    @SuppressWarnings("try") // the scope brackets the forward
     void pyTorchLoadsAFoveaModelAndComputesTheSameOutput() throws Exception {
         assumeTrue(pythonWithTorch(), "python3 with torch is not installed: the Fovea -> PyTorch check is skipped");
         Sequential own = foveaCnn().init(cpu(), 21);

@@ -284,10 +284,11 @@ public final class CustomOp {
         var with = kernels().backendsFor(name);
         return new IllegalStateException("custom op '" + name + "' has no kernel for backend '" + backendName + "'"
                 + (hasKernel ? " that supports these operands" : "") + " and no fallback; "
-                + (with.isEmpty() ? "no backend has a kernel for it (register a " + KernelProvider.class.getName()
-                        + " in META-INF/services)"
-                        : "kernels exist for: " + String.join(", ", with))
-                + ". Add withFallback(...) or run on one of those backends");
+                + (with.isEmpty()
+                        ? "no backend has a kernel for it (register a " + KernelProvider.class.getName()
+                                + " in META-INF/services). Add withFallback(...)"
+                        : "kernels exist for: " + String.join(", ", with)
+                                + ". Add withFallback(...) or run on one of those backends"));
     }
 
     private static DenseTensor first(List<DenseTensor> dense) {

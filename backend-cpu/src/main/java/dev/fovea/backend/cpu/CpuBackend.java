@@ -210,14 +210,18 @@ public final class CpuBackend implements Backend {
             floatOperands(kernel, out, x);
         }
         Loop loop = Loop.plan(out.shape().dims(), new long[] {x.offset(), out.offset()}, x.strides(), out.strides());
-        int n = loop.innerSize();
         int xs = loop.innerStride(0);
         int ys = loop.innerStride(1);
         DType from = xb.dtype();
         DType to = ob.dtype();
-        for (long r = 0; r < loop.rows(); r++, loop.next()) {
-            int xi = loop.offset(0);
-            int yi = loop.offset(1);
+        SimdElementwise simd = from == DType.FLOAT32 && to == DType.FLOAT32 && xs == 1 && ys == 1
+                ? kernels.elementwise : null;
+        forEachRow(loop, out.shape().numel(), (l, i0, n) -> {
+            int xi = l.offset(0) + i0 * xs;
+            int yi = l.offset(1) + i0 * ys;
+            if (simd != null && simd.unary(op, xb.floats(), xi, ob.floats(), yi, n)) {
+                return;
+            }
             if (from == to) {
                 switch (from) {
                     case FLOAT32 -> Elementwise.unary(op, xb.floats(), xi, xs, ob.floats(), yi, ys, n);
@@ -241,6 +245,52 @@ public final class CpuBackend implements Backend {
             } else {
                 Elementwise.convert(xb.ints(), xi, xs, ob.doubles(), yi, ys, n);
             }
+        });
+    }
+
+    /** A row kernel: {@code count} elements of the loop's current row, from element {@code from}. */
+    private interface RowBody {
+        void row(Loop loop, int from, int count);
+    }
+
+    /** Below this many elements an elementwise kernel runs on the calling thread. */
+    static final long MIN_PARALLEL_ELEMENTS = 1L << 15;
+
+    /**
+     * Runs {@code body} over every row of {@code loop}, split over the pool when there are enough
+     * elements: whole rows per task, or parts of rows when there are fewer rows than tasks. Each
+     * element is computed by exactly one task, the same way whoever runs it.
+     */
+    private void forEachRow(Loop loop, long elements, RowBody body) {
+        long rows = loop.rows();
+        int n = loop.innerSize();
+        Parallel par = elements >= MIN_PARALLEL_ELEMENTS ? kernels.parallel : Parallel.SERIAL;
+        int tasks = (int) Math.min(4L * par.threads(), Math.max(1, elements / (MIN_PARALLEL_ELEMENTS / 2)));
+        if (tasks <= 1 || par.threads() == 1) {
+            for (long r = 0; r < rows; r++, loop.next()) {
+                body.row(loop, 0, n);
+            }
+            return;
+        }
+        if (rows >= tasks) {
+            par.run(tasks, t -> {
+                long r0 = rows * t / tasks;
+                long r1 = rows * (t + 1) / tasks;
+                Loop l = loop.at(r0);
+                for (long r = r0; r < r1; r++, l.next()) {
+                    body.row(l, 0, n);
+                }
+            });
+        } else {
+            int parts = (tasks + (int) rows - 1) / (int) rows;
+            par.run((int) rows * parts, t -> {
+                int p = t % parts;
+                int i0 = Parallel.start(n, parts, p);
+                int i1 = Parallel.start(n, parts, p + 1);
+                if (i1 > i0) {
+                    body.row(loop.at(t / parts), i0, i1 - i0);
+                }
+            });
         }
     }
 
@@ -258,20 +308,23 @@ public final class CpuBackend implements Backend {
         }
         Loop loop = Loop.plan(out.shape().dims(), new long[] {a.offset(), b.offset(), out.offset()},
                 a.strides(), b.strides(), out.strides());
-        int n = loop.innerSize();
         int as = loop.innerStride(0);
         int bs = loop.innerStride(1);
         int ys = loop.innerStride(2);
         boolean single = ob.dtype() == DType.FLOAT32;
-        for (long r = 0; r < loop.rows(); r++, loop.next()) {
+        SimdElementwise simd = single && ys == 1 ? kernels.elementwise : null;
+        forEachRow(loop, out.shape().numel(), (l, i0, n) -> {
+            int ai = l.offset(0) + i0 * as;
+            int bi = l.offset(1) + i0 * bs;
+            int yi = l.offset(2) + i0 * ys;
             if (single) {
-                Elementwise.binary(op, ab.floats(), loop.offset(0), as, bb.floats(), loop.offset(1), bs,
-                        ob.floats(), loop.offset(2), ys, n);
+                if (simd == null || !simd.binary(op, ab.floats(), ai, as, bb.floats(), bi, bs, ob.floats(), yi, n)) {
+                    Elementwise.binary(op, ab.floats(), ai, as, bb.floats(), bi, bs, ob.floats(), yi, ys, n);
+                }
             } else {
-                Elementwise.binary(op, ab.doubles(), loop.offset(0), as, bb.doubles(), loop.offset(1), bs,
-                        ob.doubles(), loop.offset(2), ys, n);
+                Elementwise.binary(op, ab.doubles(), ai, as, bb.doubles(), bi, bs, ob.doubles(), yi, ys, n);
             }
-        }
+        });
     }
 
     @Override

@@ -44,8 +44,20 @@ final class DoubleConv {
 
     // ---- forward --------------------------------------------------------------------------------
 
+    /**
+     * Whether {@link #forwardImplicit} handles {@code q}: stride 1, and enough images for tasks that own
+     * whole images (a property of the shape alone, so the choice never depends on the thread count).
+     */
+    static boolean implicitApplies(ConvGeometry q) {
+        return q.spec().strideH() == 1 && q.spec().strideW() == 1 && q.n() >= 4;
+    }
+
     static void forward(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] x, int xo, double[] w,
             int wo, double[] bias, int bo, double[] out, int oo) {
+        if (implicitApplies(q)) {
+            forwardImplicit(kern, par, q, x, xo, w, wo, bias, bo, out, oo);
+            return;
+        }
         int r = q.r();
         int p = q.p();
         int cog = q.coutPerGroup();
@@ -67,6 +79,7 @@ final class DoubleConv {
         int chunks = ceilDiv(p, cw);
         int image = q.c() * q.h() * q.w();
         int maxKc = ceilDiv(r, kBlocks);
+        int[] taps = taps(q);
         par.run(q.n() * groups * chunks, t -> {
             int ch = t % chunks;
             int g = t / chunks % groups;
@@ -84,16 +97,143 @@ final class DoubleConv {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pc = Parallel.start(r, kBlocks, kb);
                 int kc = Parallel.start(r, kBlocks, kb + 1) - pc;
-                packCols(q, x, xn, g, pc, kc, p0, pw, nr, bp, 0);
+                packCols(q, taps, x, xn, g, pc, kc, p0, pw, nr, bp, 0);
                 kern.macro(cog, pw, kc, ap, g * aGroup + mPanels * mr * pc, bp, 0, out, ob, p, bias != null || kb > 0);
+            }
+        });
+    }
+
+    /**
+     * Forward convolution with stride 1 as an implicit GEMM on the padded-width grid: each task copies
+     * its image into a zero-padded buffer ({@code Hp x Wp} planes), on which row {@code r = (ci, ky, kx)}
+     * of the im2col matrix, taken over positions {@code p' = oy * Wp + ox}, is one contiguous run
+     * starting at {@code ci * Hp * Wp + ky * dH * Wp + kx * dW}. The micro-kernel reads B through that
+     * table of row offsets: nothing is packed. Columns with {@code ox >= outW} are computed and dropped
+     * (the price: {@code Wp / outW} more multiplies); the others are copied out, plus the bias.
+     */
+    static void forwardImplicit(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] x, int xo, double[] w,
+            int wo, double[] bias, int bo, double[] out, int oo) {
+        ConvSpec s = q.spec();
+        int r = q.r();
+        int p = q.p();
+        int cog = q.coutPerGroup();
+        int cig = q.cinPerGroup();
+        int groups = q.groups();
+        int mr = kern.mr;
+        int nr = kern.nr;
+        int ow = q.ow();
+        int hp = q.h() + s.padTop() + s.padBottom();
+        int wp = q.w() + s.padLeft() + s.padRight();
+        int planeP = hp * wp;
+        int pp = q.oh() * wp;
+        int kk = q.kh() * q.kw();
+        int cw = chunkWidth(pp, nr);
+        int chunks = ceilDiv(pp, cw);
+        int padded = q.c() * planeP + cw + q.kw() * s.dilationW() + 2 * nr;
+        int kBlocks = ceilDiv(r, KC);
+        int mPanels = ceilDiv(cog, mr);
+        int aGroup = mPanels * mr * r;
+        double[] ap = Workspace.doubles(Workspace.SHARED, groups * aGroup);
+        for (int g = 0; g < groups; g++) {
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int pc = Parallel.start(r, kBlocks, kb);
+                int kc = Parallel.start(r, kBlocks, kb + 1) - pc;
+                DoubleGemm.packA(mr, cog, kc, w, wo + g * cog * r + pc, r, 1, ap, g * aGroup + mPanels * mr * pc);
+            }
+        }
+        int image = q.c() * q.h() * q.w();
+        par.run(q.n(), n -> {
+            double[] xp = Workspace.doubles(Workspace.TASK_X, padded);
+            Arrays.fill(xp, 0, padded, 0);
+            for (int ci = 0; ci < q.c(); ci++) {
+                for (int iy = 0; iy < q.h(); iy++) {
+                    System.arraycopy(x, xo + n * image + (ci * q.h() + iy) * q.w(), xp,
+                            ci * planeP + (iy + s.padTop()) * wp + s.padLeft(), q.w());
+                }
+            }
+            int[] off = new int[r];
+            double[] cb = Workspace.doubles(Workspace.TASK_C, mPanels * mr * cw);
+            for (int g = 0; g < groups; g++) {
+                for (int rr = 0; rr < r; rr++) {
+                    int t = rr % kk;
+                    off[rr] = (g * cig + rr / kk) * planeP + t / q.kw() * s.dilationH() * wp + t % q.kw() * s.dilationW();
+                }
+                for (int ch = 0; ch < chunks; ch++) {
+                    int p0 = ch * cw;
+                    int pw = Math.min(cw, pp - p0);
+                    int pwr = ceilDiv(pw, nr) * nr;
+                    for (int kb = 0; kb < kBlocks; kb++) {
+                        int pc = Parallel.start(r, kBlocks, kb);
+                        int kc = Parallel.start(r, kBlocks, kb + 1) - pc;
+                        kern.macroRows(cog, pwr, kc, ap, g * aGroup + mPanels * mr * pc, xp, off, pc, p0, cb, 0, cw,
+                                kb > 0);
+                    }
+                    for (int co = 0; co < cog; co++) {
+                        int ob = oo + (n * q.cout() + g * cog + co) * p;
+                        int cbRow = co * cw - p0;
+                        boolean withBias = bias != null;
+                        double bv = withBias ? bias[bo + g * cog + co] : 0;
+                        for (int pq = p0; pq < p0 + pw; ) {
+                            int oy = pq / wp;
+                            int ox = pq - oy * wp;
+                            int run = Math.min(wp - ox, p0 + pw - pq);
+                            int valid = Math.max(0, Math.min(run, ow - ox));
+                            int o = ob + oy * ow + ox;
+                            int c = cbRow + pq;
+                            if (withBias) {
+                                for (int t = 0; t < valid; t++) {
+                                    out[o + t] = cb[c + t] + bv;
+                                }
+                            } else {
+                                System.arraycopy(cb, c, out, o, valid);
+                            }
+                            pq += run;
+                        }
+                    }
+                }
             }
         });
     }
 
     // ---- input gradient -------------------------------------------------------------------------
 
+    /**
+     * Whether the input gradient is computed as a forward convolution (stride 1, one group, padding at
+     * most {@code dilation * (k - 1)} on each side, enough images): of {@code gradOut}, padded by
+     * {@code dilation * (k - 1) - padding}, with the weights flipped and their channel axes swapped.
+     */
+    static boolean implicitDataApplies(ConvGeometry q) {
+        ConvSpec s = q.spec();
+        int reachH = s.dilationH() * (q.kh() - 1);
+        int reachW = s.dilationW() * (q.kw() - 1);
+        return implicitApplies(q) && q.groups() == 1 && q.c() >= 4 && s.padTop() <= reachH && s.padBottom() <= reachH
+                && s.padLeft() <= reachW && s.padRight() <= reachW;
+    }
+
     static void backwardData(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] gout, int go, double[] w,
             int wo, double[] gx, int xo) {
+        if (implicitDataApplies(q)) {
+            ConvSpec s = q.spec();
+            int reachH = s.dilationH() * (q.kh() - 1);
+            int reachW = s.dilationW() * (q.kw() - 1);
+            ConvSpec flipped = new ConvSpec(1, 1, reachH - s.padTop(), reachH - s.padBottom(), reachW - s.padLeft(),
+                    reachW - s.padRight(), s.dilationH(), s.dilationW(), 1);
+            ConvGeometry t = new ConvGeometry(q.n(), q.cout(), q.oh(), q.ow(), q.c(), q.kh(), q.kw(), q.h(), q.w(),
+                    flipped);
+            int kk = q.kh() * q.kw();
+            double[] wt = new double[q.c() * q.cout() * kk];
+            for (int co = 0; co < q.cout(); co++) {
+                for (int ci = 0; ci < q.c(); ci++) {
+                    int src = wo + (co * q.c() + ci) * kk;
+                    int dst = (ci * q.cout() + co) * kk;
+                    for (int k = 0; k < kk; k++) {
+                        wt[dst + kk - 1 - k] = w[src + k];
+                    }
+                }
+            }
+            forwardImplicit(kern, par, t, gout, go, wt, 0, null, 0, gx, xo);
+            return;
+        }
         int r = q.r();
         int p = q.p();
         int cog = q.coutPerGroup();
@@ -117,6 +257,7 @@ final class DoubleConv {
         int image = q.c() * q.h() * q.w();
         int groupImage = q.cinPerGroup() * q.h() * q.w();
         int maxKc = ceilDiv(cog, kBlocks);
+        int[] taps = taps(q);
         if (q.n() * groups >= 4) {
             par.run(q.n() * groups, t -> {
                 int g = t % groups;
@@ -135,7 +276,7 @@ final class DoubleConv {
                                 ceilDiv(pw, nr));
                         kern.macro(r, pw, kc, ap, g * aGroup + mPanels * mr * pc, bp, 0, cols, 0, pw, kb > 0);
                     }
-                    col2im(q, cols, pw, gx, xn, g, p0, pw, p0);
+                    col2im(q, taps, cols, pw, gx, xn, g, p0, pw, p0);
                 }
             });
             return;
@@ -150,7 +291,7 @@ final class DoubleConv {
                 DoubleGemm.gemm(kern, par, r, p, cog, w, wo + g * cog * r, 1, r, gout, go + (n * q.cout() + g * cog) * p,
                         p, 1, cols, 0, p, false);
                 for (int ch = 0; ch < chunks; ch++) {
-                    col2im(q, cols, p, gx, xn, g, ch * cw, Math.min(cw, p - ch * cw), 0);
+                    col2im(q, taps, cols, p, gx, xn, g, ch * cw, Math.min(cw, p - ch * cw), 0);
                 }
             }
         }
@@ -160,12 +301,17 @@ final class DoubleConv {
 
     static void backwardWeights(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] x, int xo,
             double[] gout, int go, double[] gw, int wo) {
+        if (implicitApplies(q)) {
+            weightsImplicit(kern, par, q, x, xo, gout, go, gw, wo);
+            return;
+        }
         int r = q.r();
         int p = q.p();
         int cog = q.coutPerGroup();
         int groups = q.groups();
         int nr = kern.nr;
         int rPanels = ceilDiv(r, nr);
+        int[] taps = taps(q);
         if (rPanels >= 4 || q.n() == 1) {
             int rParts = Math.min(rPanels, Math.max(1, ceilDiv(par.threads(), groups)));
             par.run(groups * rParts, t -> {
@@ -174,7 +320,7 @@ final class DoubleConv {
                 int r0 = Parallel.start(rPanels, rParts, rp) * nr;
                 int r1 = Math.min(r, Parallel.start(rPanels, rParts, rp + 1) * nr);
                 if (r0 < r1) {
-                    weightsOf(kern, q, x, xo, gout, go, g, r0, r1, 0, q.n(), gw, wo + g * cog * r + r0, false);
+                    weightsOf(kern, q, taps, x, xo, gout, go, g, r0, r1, 0, q.n(), gw, wo + g * cog * r + r0, false);
                 }
             });
             return;
@@ -185,7 +331,7 @@ final class DoubleConv {
         par.run(parts * groups, t -> {
             int g = t % groups;
             int part = t / groups;
-            weightsOf(kern, q, x, xo, gout, go, g, 0, r, Parallel.start(q.n(), parts, part),
+            weightsOf(kern, q, taps, x, xo, gout, go, g, 0, r, Parallel.start(q.n(), parts, part),
                     Parallel.start(q.n(), parts, part + 1), partial, part * size + g * cog * r, false);
         });
         for (int i = 0; i < size; i++) {
@@ -198,11 +344,105 @@ final class DoubleConv {
     }
 
     /**
+     * Weight gradient with stride 1, transposed: {@code gradW_g^T (R x Cout_g) = sum over images and
+     * valid output positions p of X(r, p) · gradOut(co, p)}. A is gathered straight from a zero-padded
+     * copy of the image ({@code X(r, p) = xpad[off(r) + pos(p)]}, see {@link #forwardImplicit}), B is
+     * {@code gradOut^T}, packed once per image. Tasks own row ranges of {@code gradW^T}; when R is
+     * small, fixed groups of images are summed apart and their sums added in order.
+     */
+    private static void weightsImplicit(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] x, int xo,
+            double[] gout, int go, double[] gw, int wo) {
+        ConvSpec s = q.spec();
+        int r = q.r();
+        int p = q.p();
+        int cog = q.coutPerGroup();
+        int cig = q.cinPerGroup();
+        int groups = q.groups();
+        int mr = kern.mr;
+        int nr = kern.nr;
+        int hp = q.h() + s.padTop() + s.padBottom();
+        int wp = q.w() + s.padLeft() + s.padRight();
+        int planeP = hp * wp;
+        int kk = q.kh() * q.kw();
+        int padded = q.c() * planeP + 2 * nr;
+        int image = q.c() * q.h() * q.w();
+        int[] pos = new int[p];
+        for (int i = 0; i < p; i++) {
+            pos[i] = i / q.ow() * wp + i % q.ow();
+        }
+        int mPanels = ceilDiv(r, mr);
+        int rPad = mPanels * mr;
+        int nPanels = ceilDiv(cog, nr);
+        int cPad = nPanels * nr;
+        int pBlocks = ceilDiv(p, KC);
+        int imageParts = mPanels < 4 ? Math.min(q.n(), IMAGE_GROUPS) : 1;
+        int rParts = imageParts > 1 ? 1 : Math.min(mPanels, Math.max(1, ceilDiv(par.threads(), groups)));
+        int partSize = groups * rPad * cPad;
+        double[] acc = Workspace.doubles(Workspace.SHARED, imageParts * partSize);
+        par.run(imageParts * groups * rParts, t -> {
+            int rp = t % rParts;
+            int g = t / rParts % groups;
+            int part = t / rParts / groups;
+            int i0 = Parallel.start(mPanels, rParts, rp);
+            int i1 = Parallel.start(mPanels, rParts, rp + 1);
+            int n0 = Parallel.start(q.n(), imageParts, part);
+            int n1 = Parallel.start(q.n(), imageParts, part + 1);
+            int cBase = part * partSize + g * rPad * cPad;
+            int[] offA = new int[rPad];
+            for (int rr = 0; rr < r; rr++) {
+                int tap = rr % kk;
+                offA[rr] = (g * cig + rr / kk) * planeP + tap / q.kw() * s.dilationH() * wp
+                        + tap % q.kw() * s.dilationW();
+            }
+            double[] xp = Workspace.doubles(Workspace.TASK_X, padded);
+            double[] bp = Workspace.doubles(Workspace.TASK_B, nPanels * nr * p);
+            boolean accumulate = false;
+            for (int n = n0; n < n1; n++) {
+                Arrays.fill(xp, 0, padded, 0);
+                for (int ci = g * cig; ci < (g + 1) * cig; ci++) {
+                    for (int iy = 0; iy < q.h(); iy++) {
+                        System.arraycopy(x, xo + n * image + (ci * q.h() + iy) * q.w(), xp,
+                                ci * planeP + (iy + s.padTop()) * wp + s.padLeft(), q.w());
+                    }
+                }
+                for (int pb = 0; pb < pBlocks; pb++) {
+                    int p0 = Parallel.start(p, pBlocks, pb);
+                    int kc = Parallel.start(p, pBlocks, pb + 1) - p0;
+                    // B = gradOut[n, g]^T rows [p0, p0 + kc): B(k, co) = gout[(n * Cout + g * Cout_g + co) * P + p0 + k]
+                    DoubleGemm.packB(nr, kc, cog, gout, go + (n * q.cout() + g * cog) * p + p0, 1, p, bp, 0, 0,
+                            nPanels);
+                    for (int ip = i0; ip < i1; ip++) {
+                        for (int jp = 0; jp < nPanels; jp++) {
+                            kern.tileGather(kc, xp, offA, ip * mr, pos, p0, bp, jp * kc * nr, acc,
+                                    cBase + ip * mr * cPad + jp * nr, cPad, accumulate);
+                        }
+                    }
+                    accumulate = true;
+                }
+            }
+        });
+        for (int g = 0; g < groups; g++) {
+            for (int co = 0; co < cog; co++) {
+                int dst = wo + (g * cog + co) * r;
+                for (int rr = 0; rr < r; rr++) {
+                    int at = g * rPad * cPad + rr * cPad + co;
+                    double sum = acc[at];
+                    for (int part = 1; part < imageParts; part++) {
+                        sum += acc[part * partSize + at];
+                    }
+                    gw[dst + rr] = sum;
+                }
+            }
+        }
+    }
+
+    /**
      * {@code C (Cout_g x [r0, r1)) = (accumulate ? C : 0) + sum over images [n0, n1) of gradOut[n, g] · cols^T},
      * C row-major with leading dimension R at {@code c[co..]}; the shared dimension (P) in blocks of
      * at most {@link DoubleGemm#KC}, images and blocks in ascending order.
      */
-    private static void weightsOf(DoubleMicroKernel kern, ConvGeometry q, double[] x, int xo, double[] gout, int go,
+    private static void weightsOf(DoubleMicroKernel kern, ConvGeometry q, int[] taps, double[] x, int xo, double[] gout,
+            int go,
             int g, int r0, int r1, int n0, int n1, double[] c, int co, boolean accumulate) {
         int r = q.r();
         int p = q.p();
@@ -222,7 +462,7 @@ final class DoubleConv {
                 int kc = Parallel.start(p, pBlocks, pb + 1) - p0;
                 // A = gradOut[n, g] (Cout_g x P), columns [p0, p0 + kc)
                 DoubleGemm.packA(mr, cog, kc, gout, go + (n * q.cout() + g * cog) * p + p0, p, 1, ap, 0);
-                packRows(q, x, xo + n * image, g, r0, rw, p0, kc, nr, bp, 0);
+                packRows(q, taps, x, xo + n * image, g, r0, rw, p0, kc, nr, bp, 0);
                 kern.macro(cog, rw, kc, ap, 0, bp, 0, c, co, r, acc);
                 acc = true;
             }
@@ -237,67 +477,59 @@ final class DoubleConv {
     // ---- im2col, straight into packed panels, and back ------------------------------------------
 
     /**
+     * The im2col index table of a convolution: for kernel tap {@code t = ky * kW + kx} and output
+     * position {@code p = oy * outW + ox}, entry {@code t * P + p} is the offset {@code iy * W + ix} of the
+     * input pixel it reads within one channel plane, or -1 where it falls in the padding. It depends
+     * on the geometry alone; every im2col row of every channel and image uses it.
+     */
+    static int[] taps(ConvGeometry q) {
+        ConvSpec s = q.spec();
+        int p = q.p();
+        int[] taps = new int[q.kh() * q.kw() * p];
+        for (int ky = 0; ky < q.kh(); ky++) {
+            for (int kx = 0; kx < q.kw(); kx++) {
+                int base = (ky * q.kw() + kx) * p;
+                for (int oy = 0; oy < q.oh(); oy++) {
+                    int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
+                    for (int ox = 0; ox < q.ow(); ox++) {
+                        int ix = ox * s.strideW() - s.padLeft() + kx * s.dilationW();
+                        boolean inside = iy >= 0 && iy < q.h() && ix >= 0 && ix < q.w();
+                        taps[base + oy * q.ow() + ox] = inside ? iy * q.w() + ix : -1;
+                    }
+                }
+            }
+        }
+        return taps;
+    }
+
+    /**
      * Packs rows {@code [r0, r0 + kc)} and columns {@code [p0, p0 + pw)} of the im2col matrix of group
      * {@code g} of the image at {@code x[xo..]} as B panels of width {@code nr}: element {@code (r, col)}
      * at {@code dst[d0 + ((col - p0) / nr) * kc * nr + (r - r0) * nr + (col - p0) % nr]}; columns past
      * {@code pw} in the last panel are zero.
      */
-    static void packCols(ConvGeometry q, double[] x, int xo, int g, int r0, int kc, int p0, int pw, int nr,
-            double[] dst, int d0) {
-        ConvSpec s = q.spec();
-        int ow = q.ow();
-        int sw = s.strideW();
+    static void packCols(ConvGeometry q, int[] taps, double[] x, int xo, int g, int r0, int kc, int p0, int pw,
+            int nr, double[] dst, int d0) {
+        int p = q.p();
+        int kk = q.kh() * q.kw();
+        int planeSize = q.h() * q.w();
         int panels = ceilDiv(pw, nr);
         int panelSize = kc * nr;
         for (int r = r0; r < r0 + kc; r++) {
-            int kx = r % q.kw();
-            int ky = r / q.kw() % q.kh();
-            int ci = r / (q.kw() * q.kh()) + g * q.cinPerGroup();
-            int offX = kx * s.dilationW() - s.padLeft();
-            int lo = Math.min(ConvGeometry.firstValid(offX, sw), ow);
-            int hi = Math.max(ConvGeometry.endValid(offX, sw, q.w(), ow), lo);
-            int plane = xo + ci * q.h() * q.w();
+            int plane = xo + (r / kk + g * q.cinPerGroup()) * planeSize;
+            int tb = r % kk * p + p0;
             int rowBase = d0 + (r - r0) * nr;
-            int end = p0 + pw;
-            int oy = p0 / ow;
-            int ox = p0 % ow;
-            for (int col = p0; col < end; ) {
-                int lc = col - p0;
-                int jj = lc % nr;
-                int run = Math.min(Math.min(ow - ox, nr - jj), end - col);
-                int d = rowBase + lc / nr * panelSize + jj;
-                int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-                int a = Math.max(ox, lo);
-                int z = Math.min(ox + run, hi);
-                if (iy < 0 || iy >= q.h() || z <= a) {
-                    Arrays.fill(dst, d, d + run, 0);
-                } else {
-                    if (a > ox) {
-                        Arrays.fill(dst, d, d + a - ox, 0);
-                    }
-                    int xi = plane + iy * q.w() + a * sw + offX;
-                    if (sw == 1) {
-                        System.arraycopy(x, xi, dst, d + a - ox, z - a);
-                    } else {
-                        for (int t = a; t < z; t++, xi += sw) {
-                            dst[d + t - ox] = x[xi];
-                        }
-                    }
-                    if (z < ox + run) {
-                        Arrays.fill(dst, d + z - ox, d + run, 0);
-                    }
+            for (int pq = 0; pq < panels; pq++) {
+                int d = rowBase + pq * panelSize;
+                int t0 = tb + pq * nr;
+                int count = Math.min(nr, pw - pq * nr);
+                for (int j = 0; j < count; j++) {
+                    int t = taps[t0 + j];
+                    dst[d + j] = t >= 0 ? x[plane + t] : 0;
                 }
-                col += run;
-                ox += run;
-                if (ox == ow) {
-                    ox = 0;
-                    oy++;
+                for (int j = count; j < nr; j++) {
+                    dst[d + j] = 0;
                 }
-            }
-            int tail = panels * nr - pw;
-            if (tail > 0) {
-                int d = rowBase + (panels - 1) * panelSize + nr - tail;
-                Arrays.fill(dst, d, d + tail, 0);
             }
         }
     }
@@ -306,108 +538,56 @@ final class DoubleConv {
      * Packs the transposed im2col matrix: rows {@code [p0, p0 + kc)} (output positions) and columns
      * {@code [r0, r0 + rw)} (rows of the im2col matrix) as B panels of width {@code nr}: element
      * {@code (col, r)} at {@code dst[d0 + ((r - r0) / nr) * kc * nr + (col - p0) * nr + (r - r0) % nr]};
-     * columns past {@code rw} in the last panel are zero.
+     * columns past {@code rw} in the last panel are zero. Written a panel row at a time, so the stores
+     * are contiguous.
      */
-    static void packRows(ConvGeometry q, double[] x, int xo, int g, int r0, int rw, int p0, int kc, int nr,
-            double[] dst, int d0) {
-        ConvSpec s = q.spec();
-        int ow = q.ow();
-        int sw = s.strideW();
+    static void packRows(ConvGeometry q, int[] taps, double[] x, int xo, int g, int r0, int rw, int p0, int kc,
+            int nr, double[] dst, int d0) {
+        int p = q.p();
+        int kk = q.kh() * q.kw();
+        int planeSize = q.h() * q.w();
         int panels = ceilDiv(rw, nr);
-        for (int r = r0; r < r0 + rw; r++) {
-            int kx = r % q.kw();
-            int ky = r / q.kw() % q.kh();
-            int ci = r / (q.kw() * q.kh()) + g * q.cinPerGroup();
-            int offX = kx * s.dilationW() - s.padLeft();
-            int lo = Math.min(ConvGeometry.firstValid(offX, sw), ow);
-            int hi = Math.max(ConvGeometry.endValid(offX, sw, q.w(), ow), lo);
-            int plane = xo + ci * q.h() * q.w();
-            int lr = r - r0;
-            int dcol = d0 + lr / nr * kc * nr + lr % nr;
-            int end = p0 + kc;
-            int oy = p0 / ow;
-            int ox = p0 % ow;
-            for (int col = p0; col < end; ) {
-                int run = Math.min(ow - ox, end - col);
-                int d = dcol + (col - p0) * nr;
-                int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-                int a = Math.max(ox, lo);
-                int z = Math.min(ox + run, hi);
-                if (iy < 0 || iy >= q.h() || z <= a) {
-                    for (int t = 0; t < run; t++) {
-                        dst[d + t * nr] = 0;
-                    }
-                } else {
-                    for (int t = ox; t < a; t++) {
-                        dst[d + (t - ox) * nr] = 0;
-                    }
-                    int xi = plane + iy * q.w() + a * sw + offX;
-                    for (int t = a; t < z; t++, xi += sw) {
-                        dst[d + (t - ox) * nr] = x[xi];
-                    }
-                    for (int t = z; t < ox + run; t++) {
-                        dst[d + (t - ox) * nr] = 0;
-                    }
-                }
-                col += run;
-                ox += run;
-                if (ox == ow) {
-                    ox = 0;
-                    oy++;
-                }
-            }
+        int[] planes = new int[rw];
+        int[] tapRows = new int[rw];
+        for (int j = 0; j < rw; j++) {
+            int r = r0 + j;
+            planes[j] = xo + (r / kk + g * q.cinPerGroup()) * planeSize;
+            tapRows[j] = r % kk * p + p0;
         }
-        for (int lr = rw; lr < panels * nr; lr++) {
-            int dcol = d0 + lr / nr * kc * nr + lr % nr;
-            for (int t = 0; t < kc; t++) {
-                dst[dcol + t * nr] = 0;
+        for (int pq = 0; pq < panels; pq++) {
+            int j0 = pq * nr;
+            int count = Math.min(nr, rw - j0);
+            int d = d0 + pq * kc * nr;
+            for (int k = 0; k < kc; k++, d += nr) {
+                for (int j = 0; j < count; j++) {
+                    int t = taps[tapRows[j0 + j] + k];
+                    dst[d + j] = t >= 0 ? x[planes[j0 + j] + t] : 0;
+                }
+                for (int j = count; j < nr; j++) {
+                    dst[d + j] = 0;
+                }
             }
         }
     }
 
     /**
      * Adds columns {@code [p0, p0 + pw)} of the im2col matrix of group {@code g} (row {@code r}, column
-     * {@code col} at {@code cols[r * ld + col - c0]}) back into the image {@code gx[xo..]}.
+     * {@code col} at {@code cols[r * ld + col - c0]}) back into the image {@code gx[xo..]}, rows in
+     * ascending order.
      */
-    static void col2im(ConvGeometry q, double[] cols, int ld, double[] gx, int xo, int g, int p0, int pw, int c0) {
-        ConvSpec s = q.spec();
-        int ow = q.ow();
-        int sw = s.strideW();
-        int end = p0 + pw;
+    static void col2im(ConvGeometry q, int[] taps, double[] cols, int ld, double[] gx, int xo, int g, int p0, int pw,
+            int c0) {
+        int p = q.p();
+        int kk = q.kh() * q.kw();
+        int planeSize = q.h() * q.w();
         for (int r = 0; r < q.r(); r++) {
-            int kx = r % q.kw();
-            int ky = r / q.kw() % q.kh();
-            int ci = r / (q.kw() * q.kh()) + g * q.cinPerGroup();
-            int offX = kx * s.dilationW() - s.padLeft();
-            int lo = Math.min(ConvGeometry.firstValid(offX, sw), ow);
-            int hi = Math.max(ConvGeometry.endValid(offX, sw, q.w(), ow), lo);
-            int plane = xo + ci * q.h() * q.w();
-            int row = r * ld - c0;
-            int oy = p0 / ow;
-            int ox = p0 % ow;
-            for (int col = p0; col < end; ) {
-                int run = Math.min(ow - ox, end - col);
-                int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
-                int a = Math.max(ox, lo);
-                int z = Math.min(ox + run, hi);
-                if (iy >= 0 && iy < q.h() && z > a) {
-                    int xi = plane + iy * q.w() + a * sw + offX;
-                    int ci0 = row + col + a - ox;
-                    if (sw == 1) {
-                        for (int t = 0; t < z - a; t++) {
-                            gx[xi + t] += cols[ci0 + t];
-                        }
-                    } else {
-                        for (int t = 0; t < z - a; t++, xi += sw) {
-                            gx[xi] += cols[ci0 + t];
-                        }
-                    }
-                }
-                col += run;
-                ox += run;
-                if (ox == ow) {
-                    ox = 0;
-                    oy++;
+            int plane = xo + (r / kk + g * q.cinPerGroup()) * planeSize;
+            int tb = r % kk * p + p0;
+            int row = r * ld + p0 - c0;
+            for (int j = 0; j < pw; j++) {
+                int t = taps[tb + j];
+                if (t >= 0) {
+                    gx[plane + t] += cols[row + j];
                 }
             }
         }

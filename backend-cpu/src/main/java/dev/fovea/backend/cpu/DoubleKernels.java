@@ -81,9 +81,54 @@ final class DoubleKernels {
         return best;
     }
 
+    /** Whether {@code s} is the common 2x2 window with stride 2 and no padding. */
+    static boolean isPlain2x2(PoolSpec s) {
+        return s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2 && s.padH() == 0
+                && s.padW() == 0;
+    }
+
+    /**
+     * Index (0..3: top-left, top-right, bottom-left, bottom-right) of the first maximum of a 2x2 window;
+     * the rule of {@link #windowArgmax} (NaN counts as the maximum).
+     */
+    private static int argmax4(double v0, double v1, double v2, double v3) {
+        int best = 0;
+        double bv = v0;
+        if (bv == bv && (v1 > bv || v1 != v1)) {
+            bv = v1;
+            best = 1;
+        }
+        if (bv == bv && (v2 > bv || v2 != v2)) {
+            bv = v2;
+            best = 2;
+        }
+        if (bv == bv && (v3 > bv || v3 != v3)) {
+            best = 3;
+        }
+        return best;
+    }
+
     /** Forward pooling of planes {@code [plane0, plane1)} of {@code h x w} into {@code oh x ow}. */
     static void pool2d(boolean max, PoolSpec s, double[] x, int xo, double[] out, int oo, int h, int w, int oh,
             int ow, int plane0, int plane1) {
+        if (max && isPlain2x2(s)) {
+            for (int pl = plane0; pl < plane1; pl++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int r0 = xo + pl * h * w + 2 * oy * w;
+                    int r1 = r0 + w;
+                    int o = oo + (pl * oh + oy) * ow;
+                    for (int ox = 0, i = 0; ox < ow; ox++, i += 2) {
+                        double v0 = x[r0 + i];
+                        double v1 = x[r0 + i + 1];
+                        double v2 = x[r1 + i];
+                        double v3 = x[r1 + i + 1];
+                        int best = argmax4(v0, v1, v2, v3);
+                        out[o + ox] = best == 0 ? v0 : best == 1 ? v1 : best == 2 ? v2 : v3;
+                    }
+                }
+            }
+            return;
+        }
         double full = s.kernelH() * s.kernelW();
         for (int pl = plane0; pl < plane1; pl++) {
             int xp = xo + pl * h * w;
@@ -114,6 +159,32 @@ final class DoubleKernels {
     /** Pooling gradient of planes {@code [plane0, plane1)}; overlapping windows accumulate. */
     static void pool2dBackward(boolean max, PoolSpec s, double[] x, int xo, double[] gout, int go, double[] gx,
             int gxo, int h, int w, int oh, int ow, int plane0, int plane1) {
+        if (max && isPlain2x2(s)) {
+            for (int pl = plane0; pl < plane1; pl++) {
+                int plane = pl * h * w;
+                for (int oy = 0; oy < oh; oy++) {
+                    int r0 = plane + 2 * oy * w;
+                    int r1 = r0 + w;
+                    int o = go + (pl * oh + oy) * ow;
+                    for (int ox = 0, i = 0; ox < ow; ox++, i += 2) {
+                        int best = argmax4(x[xo + r0 + i], x[xo + r0 + i + 1], x[xo + r1 + i], x[xo + r1 + i + 1]);
+                        double g = gout[o + ox];
+                        gx[gxo + r0 + i] = best == 0 ? g : 0;
+                        gx[gxo + r0 + i + 1] = best == 1 ? g : 0;
+                        gx[gxo + r1 + i] = best == 2 ? g : 0;
+                        gx[gxo + r1 + i + 1] = best == 3 ? g : 0;
+                    }
+                    if (2 * ow < w) { // an odd width leaves the last column out of every window
+                        gx[gxo + r0 + w - 1] = 0;
+                        gx[gxo + r1 + w - 1] = 0;
+                    }
+                }
+                if (2 * oh < h) {
+                    Arrays.fill(gx, gxo + plane + (h - 1) * w, gxo + plane + h * w, 0);
+                }
+            }
+            return;
+        }
         double full = s.kernelH() * s.kernelW();
         for (int pl = plane0; pl < plane1; pl++) {
             int xp = xo + pl * h * w;

@@ -35,6 +35,60 @@ abstract class DoubleMicroKernel {
     abstract void tile(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co, int ldc,
             boolean accumulate);
 
+    /**
+     * Rows an edge tile of {@code rows < MR} rows is computed with (at least {@code rows}; the
+     * panel's layout stays {@code MR} wide). The default computes the whole tile.
+     */
+    int partialRows(int rows) {
+        return mr;
+    }
+
+    /** Columns an edge tile of {@code cols < NR} columns is computed with (at least {@code cols}). */
+    int partialCols(int cols) {
+        return nr;
+    }
+
+    /**
+     * Like {@link #tile} for the first {@code rows x cols} of the tile, where {@code rows} and
+     * {@code cols} come from {@link #partialRows} and {@link #partialCols}; only that part of C is
+     * written. The default computes the whole tile.
+     */
+    void tilePart(int rows, int cols, int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
+            int ldc, boolean accumulate) {
+        tile(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+    }
+
+    /**
+     * {@code C[0:rows, 0:NR] = (accumulate ? C : 0) + A·B} where B is read through a row-offset table:
+     * {@code B(k, j) = b[off[oo + k] + bj + j]} (rows of B are anywhere in {@code b}). {@code rows} is
+     * {@link #partialRows} of the rows wanted (or MR); all NR columns are computed.
+     */
+    abstract void tileRows(int rows, int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, double[] c,
+            int co, int ldc, boolean accumulate);
+
+    /**
+     * {@code C[0:mc', 0:nc] (+)= A·B} with A packed as in {@link #macro} and B read through the row-offset
+     * table {@code off[oo..]} ({@code B(k, j) = b[off[oo + k] + bj + j]}); {@code nc} is a multiple of NR
+     * and C has room for {@code mc} rounded up to {@link #partialRows} (rows past {@code mc} get garbage).
+     */
+    final void macroRows(int mc, int nc, int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj,
+            double[] c, int co, int ldc, boolean accumulate) {
+        for (int j = 0; j < nc; j += nr) {
+            for (int i = 0; i < mc; i += mr) {
+                int rows = Math.min(mr, mc - i) == mr ? mr : partialRows(mc - i);
+                tileRows(rows, kc, a, ao + (i / mr) * kc * mr, b, off, oo, bj + j, c, co + i * ldc + j, ldc,
+                        accumulate);
+            }
+        }
+    }
+
+    /**
+     * {@code C[0:MR, 0:NR] = (accumulate ? C : 0) + A·B} where A is gathered: {@code A(i, k) =
+     * x[offA[oa + i] + pos[pk + k]]}, and B is one packed panel ({@code B(k, j) = b[bo + k * NR + j]}).
+     */
+    abstract void tileGather(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo, double[] c,
+            int co, int ldc, boolean accumulate);
+
     /** A short description for reports, e.g. "Vector API, 512-bit, 12x32 tile". */
     abstract String describe();
 
@@ -56,10 +110,16 @@ abstract class DoubleMicroKernel {
                 if (mw == mr && nw == nr) {
                     tile(kc, a, ap, b, bp, nr, c, ct, ldc, accumulate);
                 } else {
+                    int rows = partialRows(mw);
+                    int cols = partialCols(nw);
+                    if (rows == mw && cols == nw) {
+                        tilePart(rows, cols, kc, a, ap, b, bp, nr, c, ct, ldc, accumulate);
+                        continue;
+                    }
                     if (edge == null) {
                         edge = Workspace.doubles(Workspace.EDGE, mr * nr);
                     }
-                    tile(kc, a, ap, b, bp, nr, edge, 0, nr, false);
+                    tilePart(rows, cols, kc, a, ap, b, bp, nr, edge, 0, nr, false);
                     for (int r = 0; r < mw; r++) {
                         int cr = ct + r * ldc;
                         int er = r * nr;

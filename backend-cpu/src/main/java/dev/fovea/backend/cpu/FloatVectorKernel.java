@@ -8,8 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors of the preferred species, held in {@code 2 * MR} vector registers and updated with one
  * fused multiply-add per vector per {@code k}. {@code MR} is 12 on 512-bit vectors (AVX-512 has 32
  * registers: 24 accumulators, 2 B vectors, 1 broadcast) and 6 on narrower ones (AVX2's 16 registers).
+ * On 512-bit vectors, edge tiles of at most 4 or 8 rows and of at most one vector of columns use
+ * smaller variants of the same loop, so that channel counts like 32, 64 and 128 (not multiples of
+ * 12) waste no multiplies. Every variant sums over {@code k} in the same order: results do not
+ * depend on which one computes a tile.
  *
- * <p>Loaded only when {@code jdk.incubator.vector} is present (see {@link Simd}).
+ * <p>{@link #tileRows} reads B rows through an offset table (the implicit im2col of a
+ * convolution, see {@link FloatConv}).
+ *
+ * <p>The tile methods are generated (one straight-line method each: the JIT keeps vectors in
+ * registers only when nothing is passed to a helper method); edit the generator's pattern, not one
+ * method. Loaded only when {@code jdk.incubator.vector} is present (see {@link Simd}).
  */
 final class FloatVectorKernel extends FloatMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,13 +38,43 @@ final class FloatVectorKernel extends FloatMicroKernel {
     void tile(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int ldc,
             boolean accumulate) {
         if (WIDE) {
-            tile12(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+            tile12x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
         } else {
-            tile6(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+            tile6x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
         }
     }
 
-    private static void tile12(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+    @Override
+    int partialRows(int rows) {
+        return !WIDE ? mr : rows <= 4 ? 4 : rows <= 8 ? 8 : 12;
+    }
+
+    @Override
+    int partialCols(int cols) {
+        return !WIDE ? nr : cols <= L ? L : nr;
+    }
+
+    @Override
+    void tilePart(int rows, int cols, int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, boolean accumulate) {
+        if (!WIDE) {
+            tile6x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+        } else if (cols == L) {
+            switch (rows) {
+                case 4 -> tile4x1(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+                case 8 -> tile8x1(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+                default -> tile12x1(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+            }
+        } else {
+            switch (rows) {
+                case 4 -> tile4x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+                case 8 -> tile8x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+                default -> tile12x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+            }
+        }
+    }
+
+    private static void tile12x2(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
             int ldc, boolean accumulate) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
@@ -160,7 +199,331 @@ final class FloatVectorKernel extends FloatMicroKernel {
         }
     }
 
-    private static void tile6(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+    private static void tile8x2(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
+        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
+        for (int k = 0, ai = ao, bi = bo; k < kc; k++, ai += 12, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            c0_1 = x.fma(b1, c0_1);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            c1_1 = x.fma(b1, c1_1);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            c2_1 = x.fma(b1, c2_1);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            c3_1 = x.fma(b1, c3_1);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            c4_1 = x.fma(b1, c4_1);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            c5_1 = x.fma(b1, c5_1);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c6_0 = x.fma(b0, c6_0);
+            c6_1 = x.fma(b1, c6_1);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c7_0 = x.fma(b0, c7_0);
+            c7_1 = x.fma(b1, c7_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c4_1.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c5_1.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.add(FloatVector.fromArray(S, c, r6)).intoArray(c, r6);
+            c6_1.add(FloatVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.add(FloatVector.fromArray(S, c, r7)).intoArray(c, r7);
+            c7_1.add(FloatVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            c4_1.intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            c5_1.intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.intoArray(c, r6);
+            c6_1.intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.intoArray(c, r7);
+            c7_1.intoArray(c, r7 + L);
+        }
+    }
+
+    private static void tile4x2(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0;
+        for (int k = 0, ai = ao, bi = bo; k < kc; k++, ai += 12, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            c0_1 = x.fma(b1, c0_1);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            c1_1 = x.fma(b1, c1_1);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            c2_1 = x.fma(b1, c2_1);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            c3_1 = x.fma(b1, c3_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+        }
+    }
+
+    private static void tile12x1(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0;
+        FloatVector c7_0 = c0_0, c8_0 = c0_0, c9_0 = c0_0, c10_0 = c0_0, c11_0 = c0_0;
+        for (int k = 0, ai = ao, bi = bo; k < kc; k++, ai += 12, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c6_0 = x.fma(b0, c6_0);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c7_0 = x.fma(b0, c7_0);
+            x = FloatVector.broadcast(S, a[ai + 8]);
+            c8_0 = x.fma(b0, c8_0);
+            x = FloatVector.broadcast(S, a[ai + 9]);
+            c9_0 = x.fma(b0, c9_0);
+            x = FloatVector.broadcast(S, a[ai + 10]);
+            c10_0 = x.fma(b0, c10_0);
+            x = FloatVector.broadcast(S, a[ai + 11]);
+            c11_0 = x.fma(b0, c11_0);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            int r6 = co + 6 * ldc;
+            c6_0.add(FloatVector.fromArray(S, c, r6)).intoArray(c, r6);
+            int r7 = co + 7 * ldc;
+            c7_0.add(FloatVector.fromArray(S, c, r7)).intoArray(c, r7);
+            int r8 = co + 8 * ldc;
+            c8_0.add(FloatVector.fromArray(S, c, r8)).intoArray(c, r8);
+            int r9 = co + 9 * ldc;
+            c9_0.add(FloatVector.fromArray(S, c, r9)).intoArray(c, r9);
+            int r10 = co + 10 * ldc;
+            c10_0.add(FloatVector.fromArray(S, c, r10)).intoArray(c, r10);
+            int r11 = co + 11 * ldc;
+            c11_0.add(FloatVector.fromArray(S, c, r11)).intoArray(c, r11);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            int r6 = co + 6 * ldc;
+            c6_0.intoArray(c, r6);
+            int r7 = co + 7 * ldc;
+            c7_0.intoArray(c, r7);
+            int r8 = co + 8 * ldc;
+            c8_0.intoArray(c, r8);
+            int r9 = co + 9 * ldc;
+            c9_0.intoArray(c, r9);
+            int r10 = co + 10 * ldc;
+            c10_0.intoArray(c, r10);
+            int r11 = co + 11 * ldc;
+            c11_0.intoArray(c, r11);
+        }
+    }
+
+    private static void tile8x1(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0;
+        FloatVector c7_0 = c0_0;
+        for (int k = 0, ai = ao, bi = bo; k < kc; k++, ai += 12, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c6_0 = x.fma(b0, c6_0);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c7_0 = x.fma(b0, c7_0);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            int r6 = co + 6 * ldc;
+            c6_0.add(FloatVector.fromArray(S, c, r6)).intoArray(c, r6);
+            int r7 = co + 7 * ldc;
+            c7_0.add(FloatVector.fromArray(S, c, r7)).intoArray(c, r7);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            int r6 = co + 6 * ldc;
+            c6_0.intoArray(c, r6);
+            int r7 = co + 7 * ldc;
+            c7_0.intoArray(c, r7);
+        }
+    }
+
+    private static void tile4x1(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0;
+        for (int k = 0, ai = ao, bi = bo; k < kc; k++, ai += 12, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+        }
+    }
+
+    private static void tile6x2(int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co,
             int ldc, boolean accumulate) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
@@ -187,6 +550,583 @@ final class FloatVectorKernel extends FloatMicroKernel {
             x = FloatVector.broadcast(S, a[ai + 5]);
             c5_0 = x.fma(b0, c5_0);
             c5_1 = x.fma(b1, c5_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c4_1.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c5_1.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            c4_1.intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            c5_1.intoArray(c, r5 + L);
+        }
+    }
+
+    @Override
+    void tileRows(int rows, int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c, int co,
+            int ldc, boolean accumulate) {
+        if (!WIDE) {
+            rows6(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
+            return;
+        }
+        switch (rows) {
+            case 4 -> rows4(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
+            case 8 -> rows8(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
+            default -> rows12(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
+        }
+    }
+
+    private static void rows12(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+            int co, int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
+        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0;
+        FloatVector c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        for (int k = 0, ai = ao; k < kc; k++, ai += 12) {
+            int bi = off[oo + k] + bj;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            c0_1 = x.fma(b1, c0_1);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            c1_1 = x.fma(b1, c1_1);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            c2_1 = x.fma(b1, c2_1);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            c3_1 = x.fma(b1, c3_1);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            c4_1 = x.fma(b1, c4_1);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            c5_1 = x.fma(b1, c5_1);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c6_0 = x.fma(b0, c6_0);
+            c6_1 = x.fma(b1, c6_1);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c7_0 = x.fma(b0, c7_0);
+            c7_1 = x.fma(b1, c7_1);
+            x = FloatVector.broadcast(S, a[ai + 8]);
+            c8_0 = x.fma(b0, c8_0);
+            c8_1 = x.fma(b1, c8_1);
+            x = FloatVector.broadcast(S, a[ai + 9]);
+            c9_0 = x.fma(b0, c9_0);
+            c9_1 = x.fma(b1, c9_1);
+            x = FloatVector.broadcast(S, a[ai + 10]);
+            c10_0 = x.fma(b0, c10_0);
+            c10_1 = x.fma(b1, c10_1);
+            x = FloatVector.broadcast(S, a[ai + 11]);
+            c11_0 = x.fma(b0, c11_0);
+            c11_1 = x.fma(b1, c11_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c4_1.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c5_1.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.add(FloatVector.fromArray(S, c, r6)).intoArray(c, r6);
+            c6_1.add(FloatVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.add(FloatVector.fromArray(S, c, r7)).intoArray(c, r7);
+            c7_1.add(FloatVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
+            int r8 = co + 8 * ldc;
+            c8_0.add(FloatVector.fromArray(S, c, r8)).intoArray(c, r8);
+            c8_1.add(FloatVector.fromArray(S, c, r8 + L)).intoArray(c, r8 + L);
+            int r9 = co + 9 * ldc;
+            c9_0.add(FloatVector.fromArray(S, c, r9)).intoArray(c, r9);
+            c9_1.add(FloatVector.fromArray(S, c, r9 + L)).intoArray(c, r9 + L);
+            int r10 = co + 10 * ldc;
+            c10_0.add(FloatVector.fromArray(S, c, r10)).intoArray(c, r10);
+            c10_1.add(FloatVector.fromArray(S, c, r10 + L)).intoArray(c, r10 + L);
+            int r11 = co + 11 * ldc;
+            c11_0.add(FloatVector.fromArray(S, c, r11)).intoArray(c, r11);
+            c11_1.add(FloatVector.fromArray(S, c, r11 + L)).intoArray(c, r11 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            c4_1.intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            c5_1.intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.intoArray(c, r6);
+            c6_1.intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.intoArray(c, r7);
+            c7_1.intoArray(c, r7 + L);
+            int r8 = co + 8 * ldc;
+            c8_0.intoArray(c, r8);
+            c8_1.intoArray(c, r8 + L);
+            int r9 = co + 9 * ldc;
+            c9_0.intoArray(c, r9);
+            c9_1.intoArray(c, r9 + L);
+            int r10 = co + 10 * ldc;
+            c10_0.intoArray(c, r10);
+            c10_1.intoArray(c, r10 + L);
+            int r11 = co + 11 * ldc;
+            c11_0.intoArray(c, r11);
+            c11_1.intoArray(c, r11 + L);
+        }
+    }
+
+    private static void rows8(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+            int co, int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
+        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
+        for (int k = 0, ai = ao; k < kc; k++, ai += 12) {
+            int bi = off[oo + k] + bj;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            c0_1 = x.fma(b1, c0_1);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            c1_1 = x.fma(b1, c1_1);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            c2_1 = x.fma(b1, c2_1);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            c3_1 = x.fma(b1, c3_1);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            c4_1 = x.fma(b1, c4_1);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            c5_1 = x.fma(b1, c5_1);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c6_0 = x.fma(b0, c6_0);
+            c6_1 = x.fma(b1, c6_1);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c7_0 = x.fma(b0, c7_0);
+            c7_1 = x.fma(b1, c7_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c4_1.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c5_1.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.add(FloatVector.fromArray(S, c, r6)).intoArray(c, r6);
+            c6_1.add(FloatVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.add(FloatVector.fromArray(S, c, r7)).intoArray(c, r7);
+            c7_1.add(FloatVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            c4_1.intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            c5_1.intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.intoArray(c, r6);
+            c6_1.intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.intoArray(c, r7);
+            c7_1.intoArray(c, r7 + L);
+        }
+    }
+
+    private static void rows4(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+            int co, int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0;
+        for (int k = 0, ai = ao; k < kc; k++, ai += 12) {
+            int bi = off[oo + k] + bj;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            c0_1 = x.fma(b1, c0_1);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            c1_1 = x.fma(b1, c1_1);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            c2_1 = x.fma(b1, c2_1);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            c3_1 = x.fma(b1, c3_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+        }
+    }
+
+    private static void rows6(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+            int co, int ldc, boolean accumulate) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
+        for (int k = 0, ai = ao; k < kc; k++, ai += 6) {
+            int bi = off[oo + k] + bj;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai + 0]);
+            c0_0 = x.fma(b0, c0_0);
+            c0_1 = x.fma(b1, c0_1);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            c1_1 = x.fma(b1, c1_1);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            c2_1 = x.fma(b1, c2_1);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            c3_1 = x.fma(b1, c3_1);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            c4_1 = x.fma(b1, c4_1);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            c5_1 = x.fma(b1, c5_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c4_1.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c5_1.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            c4_1.intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            c5_1.intoArray(c, r5 + L);
+        }
+    }
+
+    private static final int NR = 2 * L;
+
+    @Override
+    void tileGather(int kc, float[] x, int[] offA, int oa, int[] pos, int pk, float[] b, int bo, float[] c, int co,
+            int ldc, boolean accumulate) {
+        if (WIDE) {
+            gather12(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
+        } else {
+            gather6(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
+        }
+    }
+
+    private static void gather12(int kc, float[] x, int[] offA, int oa, int[] pos, int pk, float[] b, int bo,
+            float[] c, int co, int ldc, boolean accumulate) {
+        int a0 = offA[oa + 0];
+        int a1 = offA[oa + 1];
+        int a2 = offA[oa + 2];
+        int a3 = offA[oa + 3];
+        int a4 = offA[oa + 4];
+        int a5 = offA[oa + 5];
+        int a6 = offA[oa + 6];
+        int a7 = offA[oa + 7];
+        int a8 = offA[oa + 8];
+        int a9 = offA[oa + 9];
+        int a10 = offA[oa + 10];
+        int a11 = offA[oa + 11];
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
+        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0;
+        FloatVector c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        for (int k = 0, bi = bo; k < kc; k++, bi += NR) {
+            int p = pos[pk + k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x[a0 + p]);
+            c0_0 = v.fma(b0, c0_0);
+            c0_1 = v.fma(b1, c0_1);
+            v = FloatVector.broadcast(S, x[a1 + p]);
+            c1_0 = v.fma(b0, c1_0);
+            c1_1 = v.fma(b1, c1_1);
+            v = FloatVector.broadcast(S, x[a2 + p]);
+            c2_0 = v.fma(b0, c2_0);
+            c2_1 = v.fma(b1, c2_1);
+            v = FloatVector.broadcast(S, x[a3 + p]);
+            c3_0 = v.fma(b0, c3_0);
+            c3_1 = v.fma(b1, c3_1);
+            v = FloatVector.broadcast(S, x[a4 + p]);
+            c4_0 = v.fma(b0, c4_0);
+            c4_1 = v.fma(b1, c4_1);
+            v = FloatVector.broadcast(S, x[a5 + p]);
+            c5_0 = v.fma(b0, c5_0);
+            c5_1 = v.fma(b1, c5_1);
+            v = FloatVector.broadcast(S, x[a6 + p]);
+            c6_0 = v.fma(b0, c6_0);
+            c6_1 = v.fma(b1, c6_1);
+            v = FloatVector.broadcast(S, x[a7 + p]);
+            c7_0 = v.fma(b0, c7_0);
+            c7_1 = v.fma(b1, c7_1);
+            v = FloatVector.broadcast(S, x[a8 + p]);
+            c8_0 = v.fma(b0, c8_0);
+            c8_1 = v.fma(b1, c8_1);
+            v = FloatVector.broadcast(S, x[a9 + p]);
+            c9_0 = v.fma(b0, c9_0);
+            c9_1 = v.fma(b1, c9_1);
+            v = FloatVector.broadcast(S, x[a10 + p]);
+            c10_0 = v.fma(b0, c10_0);
+            c10_1 = v.fma(b1, c10_1);
+            v = FloatVector.broadcast(S, x[a11 + p]);
+            c11_0 = v.fma(b0, c11_0);
+            c11_1 = v.fma(b1, c11_1);
+        }
+        if (accumulate) {
+            int r0 = co + 0 * ldc;
+            c0_0.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+            c0_1.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c1_1.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c2_1.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c3_1.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c4_1.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c5_1.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.add(FloatVector.fromArray(S, c, r6)).intoArray(c, r6);
+            c6_1.add(FloatVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.add(FloatVector.fromArray(S, c, r7)).intoArray(c, r7);
+            c7_1.add(FloatVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
+            int r8 = co + 8 * ldc;
+            c8_0.add(FloatVector.fromArray(S, c, r8)).intoArray(c, r8);
+            c8_1.add(FloatVector.fromArray(S, c, r8 + L)).intoArray(c, r8 + L);
+            int r9 = co + 9 * ldc;
+            c9_0.add(FloatVector.fromArray(S, c, r9)).intoArray(c, r9);
+            c9_1.add(FloatVector.fromArray(S, c, r9 + L)).intoArray(c, r9 + L);
+            int r10 = co + 10 * ldc;
+            c10_0.add(FloatVector.fromArray(S, c, r10)).intoArray(c, r10);
+            c10_1.add(FloatVector.fromArray(S, c, r10 + L)).intoArray(c, r10 + L);
+            int r11 = co + 11 * ldc;
+            c11_0.add(FloatVector.fromArray(S, c, r11)).intoArray(c, r11);
+            c11_1.add(FloatVector.fromArray(S, c, r11 + L)).intoArray(c, r11 + L);
+        } else {
+            int r0 = co + 0 * ldc;
+            c0_0.intoArray(c, r0);
+            c0_1.intoArray(c, r0 + L);
+            int r1 = co + 1 * ldc;
+            c1_0.intoArray(c, r1);
+            c1_1.intoArray(c, r1 + L);
+            int r2 = co + 2 * ldc;
+            c2_0.intoArray(c, r2);
+            c2_1.intoArray(c, r2 + L);
+            int r3 = co + 3 * ldc;
+            c3_0.intoArray(c, r3);
+            c3_1.intoArray(c, r3 + L);
+            int r4 = co + 4 * ldc;
+            c4_0.intoArray(c, r4);
+            c4_1.intoArray(c, r4 + L);
+            int r5 = co + 5 * ldc;
+            c5_0.intoArray(c, r5);
+            c5_1.intoArray(c, r5 + L);
+            int r6 = co + 6 * ldc;
+            c6_0.intoArray(c, r6);
+            c6_1.intoArray(c, r6 + L);
+            int r7 = co + 7 * ldc;
+            c7_0.intoArray(c, r7);
+            c7_1.intoArray(c, r7 + L);
+            int r8 = co + 8 * ldc;
+            c8_0.intoArray(c, r8);
+            c8_1.intoArray(c, r8 + L);
+            int r9 = co + 9 * ldc;
+            c9_0.intoArray(c, r9);
+            c9_1.intoArray(c, r9 + L);
+            int r10 = co + 10 * ldc;
+            c10_0.intoArray(c, r10);
+            c10_1.intoArray(c, r10 + L);
+            int r11 = co + 11 * ldc;
+            c11_0.intoArray(c, r11);
+            c11_1.intoArray(c, r11 + L);
+        }
+    }
+
+    private static void gather6(int kc, float[] x, int[] offA, int oa, int[] pos, int pk, float[] b, int bo,
+            float[] c, int co, int ldc, boolean accumulate) {
+        int a0 = offA[oa + 0];
+        int a1 = offA[oa + 1];
+        int a2 = offA[oa + 2];
+        int a3 = offA[oa + 3];
+        int a4 = offA[oa + 4];
+        int a5 = offA[oa + 5];
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
+        for (int k = 0, bi = bo; k < kc; k++, bi += NR) {
+            int p = pos[pk + k];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x[a0 + p]);
+            c0_0 = v.fma(b0, c0_0);
+            c0_1 = v.fma(b1, c0_1);
+            v = FloatVector.broadcast(S, x[a1 + p]);
+            c1_0 = v.fma(b0, c1_0);
+            c1_1 = v.fma(b1, c1_1);
+            v = FloatVector.broadcast(S, x[a2 + p]);
+            c2_0 = v.fma(b0, c2_0);
+            c2_1 = v.fma(b1, c2_1);
+            v = FloatVector.broadcast(S, x[a3 + p]);
+            c3_0 = v.fma(b0, c3_0);
+            c3_1 = v.fma(b1, c3_1);
+            v = FloatVector.broadcast(S, x[a4 + p]);
+            c4_0 = v.fma(b0, c4_0);
+            c4_1 = v.fma(b1, c4_1);
+            v = FloatVector.broadcast(S, x[a5 + p]);
+            c5_0 = v.fma(b0, c5_0);
+            c5_1 = v.fma(b1, c5_1);
         }
         if (accumulate) {
             int r0 = co + 0 * ldc;

@@ -14,6 +14,8 @@ final class Kernels {
     final DoubleMicroKernel doubles;
     final Parallel parallel;
     final boolean simd;
+    /** SIMD elementwise rows for FLOAT32, or null (scalar loops only). */
+    final SimdElementwise elementwise;
 
     Kernels(boolean simd, int threads) {
         if (simd && !Simd.modulePresent()) {
@@ -23,6 +25,7 @@ final class Kernels {
         this.simd = simd;
         this.floats = simd ? VectorKernels.floats() : new FloatScalarKernel();
         this.doubles = simd ? VectorKernels.doubles() : new DoubleScalarKernel();
+        this.elementwise = simd ? VectorKernels.elementwise() : null;
         this.parallel = Parallel.of(threads);
     }
 

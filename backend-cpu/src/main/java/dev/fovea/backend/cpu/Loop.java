@@ -19,6 +19,7 @@ final class Loop {
     private final int[] dims;
     private final int[][] strides; // [operand][dim]
     private final int[] offsets;
+    private final int[] start;
     private final int[] counter;
     private final long rows;
 
@@ -27,6 +28,7 @@ final class Loop {
         this.dims = dims;
         this.strides = strides;
         this.offsets = offsets;
+        this.start = offsets.clone();
         this.counter = new int[rank];
         long r = 1;
         for (int i = 0; i < rank - 1; i++) {
@@ -85,6 +87,24 @@ final class Loop {
             outOffsets[o] = Math.toIntExact(offsets[o]);
         }
         return new Loop(outDims, outStrides, outOffsets);
+    }
+
+    /**
+     * A new walk of the same plan, positioned at row {@code row} (as if {@link #next()} had been called
+     * {@code row} times from the start); this one is not changed, so tasks can each take their rows.
+     */
+    Loop at(long row) {
+        Loop l = new Loop(dims, strides, start.clone());
+        long r = row;
+        for (int d = rank - 2; d >= 0 && r > 0; d--) {
+            int c = (int) (r % dims[d]);
+            r /= dims[d];
+            l.counter[d] = c;
+            for (int o = 0; o < l.offsets.length; o++) {
+                l.offsets[o] += c * strides[o][d];
+            }
+        }
+        return l;
     }
 
     /** Number of rows (product of all but the innermost dimension). */

@@ -15,4 +15,8 @@ final class VectorKernels {
     static DoubleMicroKernel doubles() {
         return new DoubleVectorKernel();
     }
+
+    static SimdElementwise elementwise() {
+        return new ElementwiseVectorKernel();
+    }
 }

@@ -24,7 +24,9 @@ final class Workspace {
     static final int TASK_C = 5;
     /** Per-task packed A of a convolution (backward-weights gradient rows). */
     static final int TASK_A = 6;
-    private static final int SLOTS = 7;
+    /** Per-task zero-padded copy of one image (implicit im2col). */
+    static final int TASK_X = 7;
+    private static final int SLOTS = 8;
 
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
 

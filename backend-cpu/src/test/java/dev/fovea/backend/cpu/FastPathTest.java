@@ -231,6 +231,12 @@ class FastPathTest {
         {2, 6, 5, 5, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3},     // Cout/group = 100; backward-data K blocks
         {1, 2, 6, 7, 520, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1, 1},     // Cout > 2 KC for the input gradient
         {9, 2, 7, 7, 3, 7, 7, 1, 1, 3, 3, 3, 3, 1, 1, 1},       // kernel as large as the image
+        // four images or more with stride 1: the implicit (padded-width) paths
+        {4, 6, 9, 11, 9, 3, 2, 1, 1, 2, 0, 1, 1, 2, 1, 3},      // groups, dilation, asymmetric padding
+        {4, 20, 13, 17, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // Cout tail (70), R = 180
+        {4, 40, 30, 25, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},    // R = 360 > KC, P = 750 > CHUNK
+        {4, 5, 6, 6, 4, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1, 1},       // padding beyond the kernel's reach
+        {6, 3, 5, 7, 5, 1, 3, 1, 1, 0, 0, 1, 1, 1, 1, 1},       // 1x3, no vertical padding
     };
 
     private record Geometry(int n, int c, int h, int w, int cout, int kh, int kw, ConvSpec spec) {
@@ -354,7 +360,8 @@ class FastPathTest {
         SplittableRandom rnd = new SplittableRandom(5);
         double[] a = random(rnd, 2 * 150 * 333);
         double[] bm = random(rnd, 2 * 333 * 170);
-        int[][] convs = {CONV_SHAPES[0], CONV_SHAPES[1], CONV_SHAPES[2], CONV_SHAPES[3], CONV_SHAPES[6]};
+        int[][] convs = {CONV_SHAPES[0], CONV_SHAPES[1], CONV_SHAPES[2], CONV_SHAPES[3], CONV_SHAPES[6],
+            CONV_SHAPES[8], CONV_SHAPES[9], CONV_SHAPES[10]};
         List<double[]> inputs = new ArrayList<>();
         for (int[] s : convs) {
             Geometry q = Geometry.of(s);

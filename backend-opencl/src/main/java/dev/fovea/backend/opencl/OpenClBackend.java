@@ -23,11 +23,13 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -70,6 +72,8 @@ public final class OpenClBackend implements Backend {
     private final OpenClMemory memory;
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Map<String, Long> kernelWorkGroupSizes = new HashMap<>();
+    /** Kernel authors' kernel objects on this backend, by program hash and kernel name. */
+    private final Map<String, UserKernel> userKernels = new HashMap<>();
     private final Object lock = new Object();
     private long uploads;
     private long uploadBytes;
@@ -175,6 +179,8 @@ public final class OpenClBackend implements Backend {
                 memory.close();
                 kernels.values().forEach(CL::clReleaseKernel);
                 kernels.clear();
+                userKernels.values().forEach(k -> CL.clReleaseKernel(k.kernel));
+                userKernels.clear();
                 CL.clReleaseCommandQueue(queue);
             }
         }
@@ -183,6 +189,354 @@ public final class OpenClBackend implements Backend {
     @Override
     public String toString() {
         return "OpenClBackend[" + info.id() + " " + info.name() + "]";
+    }
+
+    // ---- custom kernels (the public kernel-author API) -------------------------------------------
+
+    /**
+     * The backend a {@link dev.fovea.api.backend.KernelProvider} for {@code "opencl"} was handed, as an
+     * {@code OpenClBackend}: the entry point of the kernel-author API below.
+     *
+     * <pre>{@code
+     * public void run(Backend backend, List<StridedView> inputs, StridedView output, Map<String, Double> attributes) {
+     *     OpenClBackend cl = OpenClBackend.of(backend, op());
+     *     OpenClProgram program = cl.compile(op(), SOURCE);            // built once per device, then cached
+     *     StridedView x = inputs.get(0);
+     *     long n = output.shape().numel();
+     *     cl.launch(program, "softplus_f32")                           // __kernel void softplus_f32(...)
+     *             .i64(n).buffer(x.buffer()).i64(x.offset()).buffer(output.buffer()).f32(beta)
+     *             .run(n);                                             // the kernel must check get_global_id(0) < n
+     * }
+     * }</pre>
+     *
+     * @param op the op's name, for the message
+     * @throws IllegalArgumentException if {@code backend} is not an OpenCL backend
+     */
+    public static OpenClBackend of(Backend backend, String op) {
+        Objects.requireNonNull(backend, "backend");
+        if (!(backend instanceof OpenClBackend cl)) {
+            throw new IllegalArgumentException("op '" + op + "': " + backend + " (backend '" + backend.name()
+                    + "', " + backend.getClass().getName() + ") is not the OpenCL backend; register this kernel with "
+                    + "backend() \"" + OpenClBackendProvider.NAME + "\" only");
+        }
+        return cl;
+    }
+
+    /**
+     * The OpenCL backend that owns {@code buffer}, or empty for another backend's buffer: lets a
+     * kernel's {@code supports(...)}, which gets no backend, ask {@link #supportsFloat64()}.
+     */
+    public static Optional<OpenClBackend> ownerOf(DeviceBuffer buffer) {
+        return buffer instanceof OpenClBuffer ob ? Optional.of(ob.owner()) : Optional.empty();
+    }
+
+    /** Whether the device has {@code cl_khr_fp64}: FLOAT64 buffers exist everywhere, double kernels only here. */
+    public boolean supportsFloat64() {
+        return cl.fp64;
+    }
+
+    /**
+     * Builds a kernel author's OpenCL C program for this backend's device, or returns the one built
+     * before from the same source: programs are cached per device for the life of the process by a
+     * hash of source and build options, so calling this on every {@code run} costs a hash.
+     *
+     * <p>The source is compiled with the backend's own options ({@code -D FOVEA_FP64=1} where the
+     * device has fp64, {@code -cl-fp32-correctly-rounded-divide-sqrt} where it supports that) plus
+     * {@code -cl-kernel-arg-info}, after a prelude that turns off floating-point contraction
+     * ({@code #pragma OPENCL FP_CONTRACT OFF}, as the backend's kernels do, so results round like
+     * Java's) and, with fp64, enables {@code cl_khr_fp64}. Put double-precision kernels inside
+     * {@code #ifdef FOVEA_FP64}. Line numbers in the build log are the source's.
+     *
+     * @param name the program's name for messages and the cache's first entry, usually the op's name
+     * @throws IllegalArgumentException if it does not build, with the compiler's log (the failure is
+     *     cached: the same source fails again at once)
+     */
+    public OpenClProgram compile(String name, String source) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
+        checkOpen("compile '" + name + "'");
+        return cl.userProgram(name, source);
+    }
+
+    /**
+     * Starts a launch of {@code kernel} from {@code program}: set its arguments on the returned
+     * {@link OpenClLaunch}, then {@link OpenClLaunch#run(long) run} it. The kernel object is created
+     * once per backend and released when the backend closes.
+     *
+     * @throws IllegalArgumentException if the program was built for another device or does not define
+     *     {@code kernel} (the message lists those it does)
+     */
+    public OpenClLaunch launch(OpenClProgram program, String kernel) {
+        Objects.requireNonNull(program, "program");
+        Objects.requireNonNull(kernel, "kernel");
+        if (program.context != cl) {
+            throw new IllegalArgumentException("OpenCL program '" + program.name() + "' was built for "
+                    + program.device().name() + ", not for " + info.id() + " (" + cl.device.name()
+                    + "); compile it with this backend");
+        }
+        synchronized (lock) {
+            checkOpen("launch " + kernel);
+            String key = program.sourceHash() + "\u0000" + kernel;
+            UserKernel k = userKernels.get(key);
+            if (k == null) {
+                k = UserKernel.create(this, program, kernel);
+                userKernels.put(key, k);
+            }
+            return new OpenClLaunch(this, k);
+        }
+    }
+
+    /**
+     * The {@code cl_mem} behind a buffer of this backend, for kernel authors who enqueue with JOCL
+     * themselves (they need JOCL at compile time; {@link #launch} does not). Elements are of the
+     * buffer's dtype from byte 0; a view's {@code offset()} counts elements from there.
+     *
+     * @param op the op's name, for the message
+     * @throws IllegalArgumentException if it is a buffer of another backend or device
+     * @throws IllegalStateException if it was released (as {@code CpuArrays} does)
+     */
+    public cl_mem memory(DeviceBuffer buffer, String op) {
+        return userBuffer(buffer, "op '" + op + "'").mem();
+    }
+
+    /**
+     * This backend's in-order command queue, for kernel authors who enqueue with JOCL themselves: work
+     * enqueued on it runs after every kernel the backend enqueued before and before every later one.
+     * Enqueue only; never finish-and-release, and use your own {@code cl_kernel} objects (the backend's
+     * are not thread-safe to set arguments on). Such launches are not counted in {@link #stats()}.
+     */
+    public org.jocl.cl_command_queue commandQueue() {
+        checkOpen("commandQueue");
+        return queue;
+    }
+
+    OpenClBuffer userBuffer(DeviceBuffer buffer, String what) {
+        Objects.requireNonNull(buffer, () -> what + ": buffer is null");
+        if (!(buffer instanceof OpenClBuffer ob) || ob.owner() != this) {
+            throw new IllegalArgumentException(what + ": " + buffer + " is not a buffer of this OpenCL backend ("
+                    + info.id() + " " + info.name() + ")"
+                    + (buffer instanceof OpenClBuffer ? " but of another OpenCL backend" : "")
+                    + "; pass only the buffers of the inputs and output the kernel was given");
+        }
+        if (ob.isReleased()) {
+            throw new IllegalStateException(what + ": " + buffer + " was released");
+        }
+        return ob;
+    }
+
+    /** Checks and enqueues a kernel author's launch (see {@link OpenClLaunch}). */
+    void runUser(UserKernel k, List<OpenClLaunch.Arg> args, long[] global, long[] requestedLocal) {
+        String what = k.what();
+        synchronized (lock) {
+            checkOpen(what);
+            if (args.size() != k.numArgs) {
+                throw new IllegalArgumentException(what + " takes " + k.numArgs + " arguments " + k.signature()
+                        + ", but the launch set " + args.size());
+            }
+            long localBytes = 0;
+            for (int i = 0; i < args.size(); i++) {
+                OpenClLaunch.Arg a = args.get(i);
+                k.check(i, a);
+                if (a.kind() == OpenClLaunch.Kind.LOCAL) {
+                    localBytes += (Long) a.value();
+                } else if (a.kind() == OpenClLaunch.Kind.BUFFER && ((OpenClBuffer) a.value()).isReleased()) {
+                    throw new IllegalStateException(what + ": argument " + i + k.param(i) + " is a released buffer ("
+                            + a.value() + ")");
+                }
+            }
+            long available = cl.device.localMemoryBytes();
+            if (localBytes + k.fixedLocalBytes > available) {
+                throw new IllegalArgumentException(what + " needs " + (localBytes + k.fixedLocalBytes)
+                        + " bytes of local memory (" + localBytes + " set at launch, " + k.fixedLocalBytes
+                        + " declared in the kernel), but " + info.id() + " has " + available
+                        + " (CL_DEVICE_LOCAL_MEM_SIZE); running it would abort the JVM on PoCL");
+            }
+            long allowed = Math.min(cl.device.maxWorkGroupSize(), k.workGroupSize);
+            long[] local = requestedLocal != null ? requestedLocal : new long[] {Math.min(LOCAL_SIZE, allowed)};
+            long groupSize = 1;
+            for (long l : local) {
+                groupSize = Math.multiplyExact(groupSize, l);
+            }
+            if (groupSize > allowed) {
+                throw new IllegalArgumentException(what + ": a work-group of " + groupSize + " work-items exceeds the "
+                        + allowed + " that " + info.id() + " allows for this kernel");
+            }
+            long[] rounded = new long[global.length];
+            for (int d = 0; d < global.length; d++) {
+                if (global[d] == 0) {
+                    return;
+                }
+                rounded[d] = roundUp(global[d], local[d]);
+            }
+            try {
+                for (int i = 0; i < args.size(); i++) {
+                    OpenClLaunch.Arg a = args.get(i);
+                    switch (a.kind()) {
+                        case BUFFER -> CL.clSetKernelArg(k.kernel, i, Sizeof.cl_mem,
+                                Pointer.to(((OpenClBuffer) a.value()).mem()));
+                        case LOCAL -> CL.clSetKernelArg(k.kernel, i, (Long) a.value(), null);
+                        case I32 -> CL.clSetKernelArg(k.kernel, i, Sizeof.cl_int, Pointer.to(new int[] {(Integer) a.value()}));
+                        case I64 -> CL.clSetKernelArg(k.kernel, i, Sizeof.cl_long, Pointer.to(new long[] {(Long) a.value()}));
+                        case F32 -> CL.clSetKernelArg(k.kernel, i, Sizeof.cl_float,
+                                Pointer.to(new float[] {(Float) a.value()}));
+                        case F64 -> CL.clSetKernelArg(k.kernel, i, Sizeof.cl_double,
+                                Pointer.to(new double[] {(Double) a.value()}));
+                    }
+                }
+                CL.clEnqueueNDRangeKernel(queue, k.kernel, rounded.length, null, rounded, local, 0, null, null);
+            } catch (CLException e) {
+                throw new IllegalArgumentException(what + ": OpenCL refused the launch " + k.signature() + ": "
+                        + e.getMessage(), e);
+            }
+            kernelLaunches++;
+        }
+    }
+
+    /** A kernel author's kernel object on this backend, with what OpenCL says about its parameters. */
+    static final class UserKernel {
+        final cl_kernel kernel;
+        final String program;
+        final String name;
+        final int numArgs;
+        /** Per parameter: address qualifier, type name and name; null when the driver gives no arg info. */
+        final int[] qualifiers;
+        final String[] typeNames;
+        final String[] argNames;
+        final long workGroupSize;
+        final long fixedLocalBytes;
+
+        private UserKernel(cl_kernel kernel, String program, String name, int numArgs, int[] qualifiers,
+                String[] typeNames, String[] argNames, long workGroupSize, long fixedLocalBytes) {
+            this.kernel = kernel;
+            this.program = program;
+            this.name = name;
+            this.numArgs = numArgs;
+            this.qualifiers = qualifiers;
+            this.typeNames = typeNames;
+            this.argNames = argNames;
+            this.workGroupSize = workGroupSize;
+            this.fixedLocalBytes = fixedLocalBytes;
+        }
+
+        static UserKernel create(OpenClBackend backend, OpenClProgram program, String name) {
+            cl_kernel k;
+            try {
+                k = CL.clCreateKernel(program.program, name, null);
+            } catch (CLException e) {
+                throw new IllegalArgumentException("OpenCL program '" + program.name() + "' has no kernel '" + name
+                        + "'; it defines " + program.kernelNames(), e);
+            }
+            try {
+                int[] count = new int[1];
+                CL.clGetKernelInfo(k, CL.CL_KERNEL_NUM_ARGS, Sizeof.cl_uint, Pointer.to(count), null);
+                int n = count[0];
+                int[] qualifiers = new int[n];
+                String[] types = new String[n];
+                String[] names = new String[n];
+                try {
+                    for (int i = 0; i < n; i++) {
+                        int[] q = new int[1];
+                        CL.clGetKernelArgInfo(k, i, CL.CL_KERNEL_ARG_ADDRESS_QUALIFIER, Sizeof.cl_uint, Pointer.to(q),
+                                null);
+                        qualifiers[i] = q[0];
+                        types[i] = argInfo(k, i, CL.CL_KERNEL_ARG_TYPE_NAME).replace(" ", "");
+                        names[i] = argInfo(k, i, CL.CL_KERNEL_ARG_NAME);
+                    }
+                } catch (CLException e) {
+                    qualifiers = null; // CL_KERNEL_ARG_INFO_NOT_AVAILABLE: only the count and sizes are checked
+                    types = null;
+                    names = null;
+                }
+                long[] value = new long[1];
+                CL.clGetKernelWorkGroupInfo(k, backend.cl.id, CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+                        Pointer.to(value), null);
+                long wg = Sizeof.size_t == Sizeof.cl_uint ? value[0] & 0xffff_ffffL : value[0];
+                long[] fixed = new long[1];
+                CL.clGetKernelWorkGroupInfo(k, backend.cl.id, CL.CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong,
+                        Pointer.to(fixed), null);
+                return new UserKernel(k, program.name(), name, n, qualifiers, types, names, wg, fixed[0]);
+            } catch (RuntimeException e) {
+                CL.clReleaseKernel(k);
+                throw e;
+            }
+        }
+
+        private static String argInfo(cl_kernel k, int index, int param) {
+            long[] size = new long[1];
+            CL.clGetKernelArgInfo(k, index, param, 0, null, size);
+            byte[] bytes = new byte[(int) size[0]];
+            CL.clGetKernelArgInfo(k, index, param, bytes.length, Pointer.to(bytes), null);
+            return OpenClContext.cString(bytes);
+        }
+
+        String what() {
+            return "kernel " + name + " of OpenCL program '" + program + "'";
+        }
+
+        /** " (float* x)", or "" without arg info. */
+        String param(int i) {
+            return typeNames == null ? "" : " (" + typeNames[i] + " " + argNames[i] + ")";
+        }
+
+        /** "(long n, float* x, ...)", or "" without arg info. */
+        String signature() {
+            if (typeNames == null) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < numArgs; i++) {
+                sb.append(i > 0 ? ", " : "").append(typeNames[i]).append(' ').append(argNames[i]);
+            }
+            return sb.append(')').toString();
+        }
+
+        /** Checks argument {@code i} against the kernel's parameter, where the driver described it. */
+        void check(int i, OpenClLaunch.Arg a) {
+            if (qualifiers == null) {
+                return;
+            }
+            int q = qualifiers[i];
+            String type = typeNames[i];
+            OpenClLaunch.Kind expected;
+            if (q == CL.CL_KERNEL_ARG_ADDRESS_GLOBAL || q == CL.CL_KERNEL_ARG_ADDRESS_CONSTANT) {
+                expected = OpenClLaunch.Kind.BUFFER;
+            } else if (q == CL.CL_KERNEL_ARG_ADDRESS_LOCAL) {
+                expected = OpenClLaunch.Kind.LOCAL;
+            } else {
+                expected = switch (type) {
+                    case "int", "uint" -> OpenClLaunch.Kind.I32;
+                    case "long", "ulong" -> OpenClLaunch.Kind.I64;
+                    case "float" -> OpenClLaunch.Kind.F32;
+                    case "double" -> OpenClLaunch.Kind.F64;
+                    default -> null; // other scalars and typedefs: clSetKernelArg checks the size
+                };
+                if (expected == null && (a.kind() == OpenClLaunch.Kind.BUFFER || a.kind() == OpenClLaunch.Kind.LOCAL)) {
+                    throw mismatch(i, "a scalar", a);
+                }
+            }
+            if (expected != null && expected != a.kind()) {
+                throw mismatch(i, expected.description, a);
+            }
+            if (a.kind() == OpenClLaunch.Kind.BUFFER && type.endsWith("*")) {
+                DType dtype = ((OpenClBuffer) a.value()).dtype();
+                DType wanted = switch (type.substring(0, type.length() - 1)) {
+                    case "float" -> DType.FLOAT32;
+                    case "double" -> DType.FLOAT64;
+                    case "int", "uint" -> DType.INT32;
+                    default -> null; // vectors, bytes, structs: the kernel's business
+                };
+                if (wanted != null && wanted != dtype) {
+                    throw new IllegalArgumentException(what() + ": argument " + i + param(i) + " needs a " + wanted
+                            + " buffer, got a " + dtype + " one; launch the kernel for " + dtype
+                            + " (e.g. a _f64 variant) instead");
+                }
+            }
+        }
+
+        private IllegalArgumentException mismatch(int i, String expected, OpenClLaunch.Arg a) {
+            return new IllegalArgumentException(what() + ": argument " + i + param(i) + " needs " + expected
+                    + ", but the launch set " + a.kind().description + "; the kernel's parameters are " + signature());
+        }
     }
 
     // ---- memory ---------------------------------------------------------------------------------

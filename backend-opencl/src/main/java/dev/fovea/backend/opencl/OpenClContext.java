@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.CL;
@@ -40,6 +43,8 @@ final class OpenClContext {
     final String buildOptions;
     final long buildMillis;
     final boolean fp64;
+    /** Kernel authors' programs by {@link #userKey}: an {@link OpenClProgram}, or the build failure's message. */
+    private final Map<String, Object> userPrograms = new HashMap<>();
 
     private OpenClContext(OpenClDevice device, cl_context context, cl_device_id id, cl_program program,
             String buildOptions, long buildMillis) {
@@ -81,6 +86,93 @@ final class OpenClContext {
                 throw new IllegalStateException(e.getMessage(), e);
             }
             return (OpenClContext) cached;
+        }
+    }
+
+    /**
+     * What every kernel author's program starts with (then {@code #line 1}, so the build log's line
+     * numbers are the author's): the backend's floating-point contract (no contraction, so results
+     * round as Java's do) and, where the device has it, fp64 (the build options define
+     * {@code FOVEA_FP64}).
+     */
+    static final String USER_PRELUDE = "#pragma OPENCL FP_CONTRACT OFF\n"
+            + "#ifdef FOVEA_FP64\n#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n#endif\n"
+            + "#line 1\n";
+
+    /** How many kernel authors' programs have been built in this process (cache misses), over all devices. */
+    private static final AtomicInteger USER_BUILDS = new AtomicInteger();
+
+    static int userProgramBuilds() {
+        return USER_BUILDS.get();
+    }
+
+    /**
+     * A kernel author's program, built on first use with this context's build options (plus
+     * {@code -cl-kernel-arg-info}, so launches can check their arguments) and cached by the hash of
+     * options and source; a failed build is cached too and reported again without rebuilding.
+     *
+     * @throws IllegalArgumentException when the source does not build, with the compiler's log
+     */
+    OpenClProgram userProgram(String name, String source) {
+        String options = (buildOptions + " -cl-kernel-arg-info").strip();
+        String full = USER_PRELUDE + source;
+        String key = sha256(options + "\u0000" + full);
+        synchronized (userPrograms) {
+            Object cached = userPrograms.get(key);
+            if (cached == null) {
+                cached = buildUser(name, full, options, key);
+                userPrograms.put(key, cached);
+            }
+            if (cached instanceof String failure) {
+                throw new IllegalArgumentException("OpenCL program '" + name + "' " + failure);
+            }
+            return (OpenClProgram) cached;
+        }
+    }
+
+    private Object buildUser(String name, String source, String options, String key) {
+        USER_BUILDS.incrementAndGet();
+        cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source},
+                new long[] {source.length()}, null);
+        try {
+            CL.clBuildProgram(program, 1, new cl_device_id[] {id}, options, null, null);
+        } catch (CLException e) {
+            String log = buildLog(program, id);
+            CL.clReleaseProgram(program);
+            return "failed to build for " + device.name() + " (status " + e.getStatus() + " " + CL.stringFor_errorCode(
+                    e.getStatus()) + ", options '" + options + "'; line numbers are the source's):\n"
+                    + (log.isBlank() ? e.getMessage() : log);
+        }
+        return new OpenClProgram(this, program, name, key, options, buildLog(program, id), programInfo(program,
+                CL.CL_PROGRAM_KERNEL_NAMES));
+    }
+
+    private static String programInfo(cl_program program, int param) {
+        try {
+            long[] size = new long[1];
+            CL.clGetProgramInfo(program, param, 0, null, size);
+            byte[] bytes = new byte[(int) size[0]];
+            CL.clGetProgramInfo(program, param, bytes.length, Pointer.to(bytes), null);
+            return cString(bytes);
+        } catch (CLException e) {
+            return "";
+        }
+    }
+
+    static String cString(byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8).strip();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
@@ -155,11 +247,7 @@ final class OpenClContext {
             CL.clGetProgramBuildInfo(program, id, CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
             byte[] bytes = new byte[(int) size[0]];
             CL.clGetProgramBuildInfo(program, id, CL.CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes), null);
-            int end = 0;
-            while (end < bytes.length && bytes[end] != 0) {
-                end++;
-            }
-            return new String(bytes, 0, end, StandardCharsets.UTF_8).strip();
+            return cString(bytes);
         } catch (CLException e) {
             return "";
         }

@@ -4,6 +4,9 @@
  * that only have OpenCL on the CPU), {@link dev.fovea.backend.opencl.OpenClBackend} with every SPI kernel
  * in one OpenCL C program (resources {@code fovea-common.cl} and {@code fovea-real.cl}), pooled device
  * memory under a budget, and device discovery ({@link dev.fovea.backend.opencl.OpenClPlatforms#probe()}).
+ * Authors of custom kernels ({@link dev.fovea.api.backend.KernelProvider}s for {@code "opencl"}) compile
+ * and launch their own OpenCL C through {@link dev.fovea.backend.opencl.OpenClBackend#compile},
+ * {@link dev.fovea.backend.opencl.OpenClBackend#launch} and {@link dev.fovea.backend.opencl.OpenClLaunch}.
  * Only this package may use {@code org.jocl}; an ArchUnit test in every other module enforces that.
  */
 package dev.fovea.backend.opencl;

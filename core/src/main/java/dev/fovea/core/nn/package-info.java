@@ -24,6 +24,8 @@
  * {@link dev.fovea.core.nn.Softmax}, {@link dev.fovea.core.nn.Flatten}, {@link dev.fovea.core.nn.Dropout},
  * {@link dev.fovea.core.nn.BatchNorm1d}, {@link dev.fovea.core.nn.BatchNorm2d} and
  * {@link dev.fovea.core.nn.Sequential}. Custom layers extend {@link dev.fovea.core.nn.AbstractLayer}.
- * Losses are in {@link dev.fovea.core.nn.Losses}, accuracy in {@link dev.fovea.core.nn.Metrics}.
+ * Losses are in {@link dev.fovea.core.nn.Losses}, accuracy in {@link dev.fovea.core.nn.Metrics};
+ * {@link dev.fovea.core.nn.ClassLabels} uploads class labels checked on the host, which cross-entropy
+ * trusts without a read-back. {@link dev.fovea.core.nn.Models#moveTo} moves a model to another device.
  */
 package dev.fovea.core.nn;

@@ -10,6 +10,8 @@
  *   <li>{@link dev.fovea.core.tensor.Functional}: convolution and pooling, like PyTorch's
  *       {@code torch.nn.functional}.</li>
  *   <li>{@link dev.fovea.core.tensor.NoGrad}: scopes in which nothing is recorded.</li>
+ *   <li>{@link dev.fovea.core.tensor.TensorScope}: scopes that close every tensor made in them (a
+ *       training step's activations and temporaries), so device memory is released deterministically.</li>
  *   <li>{@link dev.fovea.core.tensor.RandomSource}: a seeded, counter-based random stream that gives
  *       the same numbers on every backend.</li>
  *   <li>{@link dev.fovea.core.tensor.CustomFunction}: user-defined operations with their own backward

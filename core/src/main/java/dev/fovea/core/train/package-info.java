@@ -18,12 +18,15 @@
  *   <li>{@link dev.fovea.core.train.EarlyStopping}: stop when a monitored value stops improving.</li>
  *   <li>{@link dev.fovea.core.train.TrainingDivergedException}: thrown when the loss becomes NaN or
  *       infinite, with what to change.</li>
+ *   <li>{@link dev.fovea.core.train.Training#moveTo}: moves a model and its optimizer state to another
+ *       device in one call (e.g. from the CPU to OpenCL halfway through training).</li>
  * </ul>
  *
- * <p>This package depends on the api, {@code dev.fovea.core.tensor} and {@code dev.fovea.core.data}
- * only; layers, losses and optimizers reach it through the api's {@link dev.fovea.api.Layer} and
- * {@link dev.fovea.api.Optimizer} and through {@link dev.fovea.core.train.LossFunction}, so that it
- * never depends on {@code dev.fovea.core.nn} or {@code dev.fovea.core.optim}.
+ * <p>The {@link dev.fovea.core.train.Trainer} reaches layers, losses and optimizers through the api's
+ * {@link dev.fovea.api.Layer} and {@link dev.fovea.api.Optimizer} and through
+ * {@link dev.fovea.core.train.LossFunction} (it uses {@code dev.fovea.core.optim} only for gradient
+ * clipping); {@link dev.fovea.core.train.Training} works on {@code dev.fovea.core.nn} and
+ * {@code dev.fovea.core.optim} directly. Neither of those depends on this package.
  *
  * <p>Epochs are numbered from 0 in the API, as {@link dev.fovea.core.data.DataLoader#epoch(int)}
  * numbers them (so that a checkpoint taken after epoch {@code k} resumes with the loader's epoch

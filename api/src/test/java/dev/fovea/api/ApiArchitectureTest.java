@@ -1,17 +1,18 @@
 package dev.fovea.api;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static dev.fovea.api.ArchitectureRules.assertEveryPackageHasPackageInfo;
-import static dev.fovea.api.ArchitectureRules.assertViolates;
-import static dev.fovea.api.ArchitectureRules.fixture;
-import static dev.fovea.api.ArchitectureRules.mainSources;
-import static dev.fovea.api.ArchitectureRules.packagesWithoutPackageInfo;
-import static dev.fovea.api.ArchitectureRules.productionClasses;
+import static dev.fovea.architecture.ArchitectureRules.assertEveryPackageHasPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.assertViolates;
+import static dev.fovea.architecture.ArchitectureRules.fixture;
+import static dev.fovea.architecture.ArchitectureRules.mainSources;
+import static dev.fovea.architecture.ArchitectureRules.packagesWithoutPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.productionClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.fovea.architecture.ArchitectureRules;
 import dev.fovea.api.archfixture.PersistsWithJavaSerialization;
 import dev.fovea.api.archfixture.ReadsJavaSerialization;
 import dev.fovea.api.archfixture.UsesJocl;

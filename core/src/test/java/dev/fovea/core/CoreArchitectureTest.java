@@ -1,17 +1,18 @@
 package dev.fovea.core;
 
-import static dev.fovea.core.ArchitectureRules.assertEveryPackageHasPackageInfo;
-import static dev.fovea.core.ArchitectureRules.assertViolates;
-import static dev.fovea.core.ArchitectureRules.fixture;
-import static dev.fovea.core.ArchitectureRules.mainSources;
-import static dev.fovea.core.ArchitectureRules.noDependencyOn;
-import static dev.fovea.core.ArchitectureRules.packagesWithoutPackageInfo;
-import static dev.fovea.core.ArchitectureRules.productionClasses;
+import static dev.fovea.architecture.ArchitectureRules.assertEveryPackageHasPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.assertViolates;
+import static dev.fovea.architecture.ArchitectureRules.fixture;
+import static dev.fovea.architecture.ArchitectureRules.mainSources;
+import static dev.fovea.architecture.ArchitectureRules.noDependencyOn;
+import static dev.fovea.architecture.ArchitectureRules.packagesWithoutPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.productionClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.fovea.architecture.ArchitectureRules;
 import dev.fovea.core.archfixture.PersistsWithJavaSerialization;
 import dev.fovea.core.archfixture.ReadsJavaSerialization;
 import dev.fovea.core.archfixture.UsesABackend;

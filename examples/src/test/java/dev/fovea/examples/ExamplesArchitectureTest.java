@@ -1,17 +1,18 @@
 package dev.fovea.examples;
 
-import static dev.fovea.examples.ArchitectureRules.assertEveryPackageHasPackageInfo;
-import static dev.fovea.examples.ArchitectureRules.assertViolates;
-import static dev.fovea.examples.ArchitectureRules.fixture;
-import static dev.fovea.examples.ArchitectureRules.mainSources;
-import static dev.fovea.examples.ArchitectureRules.noDependencyOn;
-import static dev.fovea.examples.ArchitectureRules.packagesWithoutPackageInfo;
-import static dev.fovea.examples.ArchitectureRules.productionClasses;
+import static dev.fovea.architecture.ArchitectureRules.assertEveryPackageHasPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.assertViolates;
+import static dev.fovea.architecture.ArchitectureRules.fixture;
+import static dev.fovea.architecture.ArchitectureRules.mainSources;
+import static dev.fovea.architecture.ArchitectureRules.noDependencyOn;
+import static dev.fovea.architecture.ArchitectureRules.packagesWithoutPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.productionClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.fovea.architecture.ArchitectureRules;
 import dev.fovea.examples.archfixture.PersistsWithJavaSerialization;
 import dev.fovea.examples.archfixture.ReadsJavaSerialization;
 import dev.fovea.examples.archfixture.UsesABackend;

@@ -1,18 +1,19 @@
 package dev.fovea.backend.cpu;
 
-import static dev.fovea.backend.cpu.ArchitectureRules.assertEveryPackageHasPackageInfo;
-import static dev.fovea.backend.cpu.ArchitectureRules.assertViolates;
-import static dev.fovea.backend.cpu.ArchitectureRules.fixture;
-import static dev.fovea.backend.cpu.ArchitectureRules.mainSources;
-import static dev.fovea.backend.cpu.ArchitectureRules.noDependencyOn;
-import static dev.fovea.backend.cpu.ArchitectureRules.packagesWithoutPackageInfo;
-import static dev.fovea.backend.cpu.ArchitectureRules.productionClasses;
+import static dev.fovea.architecture.ArchitectureRules.assertEveryPackageHasPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.assertViolates;
+import static dev.fovea.architecture.ArchitectureRules.fixture;
+import static dev.fovea.architecture.ArchitectureRules.mainSources;
+import static dev.fovea.architecture.ArchitectureRules.noDependencyOn;
+import static dev.fovea.architecture.ArchitectureRules.packagesWithoutPackageInfo;
+import static dev.fovea.architecture.ArchitectureRules.productionClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.fovea.api.backend.BackendProvider;
+import dev.fovea.architecture.ArchitectureRules;
 import dev.fovea.backend.cpu.archfixture.PersistsWithJavaSerialization;
 import dev.fovea.backend.cpu.archfixture.ReadsJavaSerialization;
 import dev.fovea.backend.cpu.archfixture.UsesCore;

@@ -1,4 +1,4 @@
-package dev.fovea.core;
+package dev.fovea.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -28,40 +28,41 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The architecture rules every Fovea module shares. This file is identical in the test sources of
- * api, core, backend-cpu, backend-opencl and examples except for its package line: a test-only copy
- * per module keeps the api module free of ArchUnit and needs no extra build module.
+ * The architecture rules every Fovea module shares, and the helpers its architecture test uses to
+ * import the production classes and to prove each rule bites on a violating fixture. Api, core,
+ * backend-cpu, backend-opencl and examples use it in test scope, so the api module's main code stays
+ * JDK only.
  */
-final class ArchitectureRules {
+public final class ArchitectureRules {
     private ArchitectureRules() {}
 
     /** No Java serialization streams, in either direction. */
-    static final ArchRule NO_JAVA_SERIALIZATION_STREAMS = noClasses()
+    public static final ArchRule NO_JAVA_SERIALIZATION_STREAMS = noClasses()
             .should().dependOnClassesThat().areAssignableTo(ObjectInput.class)
             .orShould().dependOnClassesThat().areAssignableTo(ObjectOutput.class)
             .because("Fovea persists with safetensors and JSON; ObjectInputStream/ObjectOutputStream are never used");
 
     /** No class opts into Java serialization (exceptions inherit it from Throwable and are exempt). */
-    static final ArchRule NO_SERIALIZABLE_CLASSES = classes()
+    public static final ArchRule NO_SERIALIZABLE_CLASSES = classes()
             .that().areNotAssignableTo(Throwable.class)
             .should(notOptIntoJavaSerialization())
             .because("Fovea persists with safetensors and JSON, never with Java serialization");
 
     /** No dependency cycle between any two packages (each package is its own slice). */
-    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.fovea.(**)")
+    public static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.fovea.(**)")
             .should().beFreeOfCycles()
             .because("packages form a layered graph: a cycle means two packages are really one");
 
     /** Only the OpenCL backend talks to JOCL. */
-    static final ArchRule NO_JOCL = noDependencyOn("org.jocl..", "only backend-opencl may use JOCL");
+    public static final ArchRule NO_JOCL = noDependencyOn("org.jocl..", "only backend-opencl may use JOCL");
 
     /** A rule that no class depends on a class in {@code packagePattern} (ArchUnit syntax, e.g. {@code "a.b.."}). */
-    static ArchRule noDependencyOn(String packagePattern, String because) {
+    public static ArchRule noDependencyOn(String packagePattern, String because) {
         return noClasses().should().dependOnClassesThat().resideInAPackage(packagePattern).because(because);
     }
 
     /** The module's production classes in {@code rootPackage}, test classes excluded; never empty. */
-    static JavaClasses productionClasses(String rootPackage) {
+    public static JavaClasses productionClasses(String rootPackage) {
         JavaClasses imported = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(rootPackage);
@@ -71,12 +72,12 @@ final class ArchitectureRules {
     }
 
     /** Deliberately violating fixture classes from the test sources. */
-    static JavaClasses fixture(Class<?>... fixtureClasses) {
+    public static JavaClasses fixture(Class<?>... fixtureClasses) {
         return new ClassFileImporter().importClasses(fixtureClasses);
     }
 
     /** Asserts that {@code rule} reports a violation, naming {@code offender}, on {@code fixture}. */
-    static void assertViolates(ArchRule rule, JavaClasses fixture, Class<?> offender) {
+    public static void assertViolates(ArchRule rule, JavaClasses fixture, Class<?> offender) {
         EvaluationResult result = rule.evaluate(fixture);
         assertTrue(result.hasViolation(), "rule did not bite on its fixture: " + rule.getDescription());
         String report = String.join("\n", result.getFailureReport().getDetails());
@@ -87,14 +88,14 @@ final class ArchitectureRules {
     // ---- package-info ---------------------------------------------------------------------------
 
     /** The main source root of the module under test (Surefire runs tests in the module directory). */
-    static Path mainSources() {
+    public static Path mainSources() {
         Path root = Path.of(System.getProperty("basedir", ".")).resolve("src/main/java");
         assertTrue(Files.isDirectory(root), "main sources not found at " + root.toAbsolutePath());
         return root;
     }
 
     /** Packages (as dotted names) under {@code sourceRoot} that hold .java files but no package-info.java. */
-    static List<String> packagesWithoutPackageInfo(Path sourceRoot) {
+    public static List<String> packagesWithoutPackageInfo(Path sourceRoot) {
         try (Stream<Path> files = Files.walk(sourceRoot)) {
             Set<Path> packageDirs = files
                     .filter(p -> p.getFileName().toString().endsWith(".java"))
@@ -111,7 +112,7 @@ final class ArchitectureRules {
     }
 
     /** Fails, naming them, if some package under {@code sourceRoot} has no package-info.java. */
-    static void assertEveryPackageHasPackageInfo(Path sourceRoot) {
+    public static void assertEveryPackageHasPackageInfo(Path sourceRoot) {
         List<String> missing = packagesWithoutPackageInfo(sourceRoot);
         assertTrue(missing.isEmpty(), "every package needs a package-info.java that says what it holds; missing in "
                 + missing);

@@ -18,7 +18,7 @@ import dev.fovea.core.tensor.RandomSource;
  * AvgPool2d.of(3).stride(1).padding(1).countIncludePad(false)
  * }</pre>
  */
-public final class AvgPool2d extends AbstractLayer {
+public final class AvgPool2d extends StatelessLayer<AvgPool2d.Config> {
 
     /** Plain-data description of an {@link AvgPool2d} layer. */
     public record Config(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
@@ -77,16 +77,8 @@ public final class AvgPool2d extends AbstractLayer {
         return new Config(kernelH, kernelW, kernelH, kernelW, 0, 0, true);
     }
 
-    private final Config config;
-
     private AvgPool2d(Config config) {
         super(config);
-        this.config = config;
-    }
-
-    @Override
-    public Config config() {
-        return config;
     }
 
     /**
@@ -96,12 +88,13 @@ public final class AvgPool2d extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.checkImage(this, x);
-        return Functional.avgPool2d(x, config.spec());
+        return Functional.avgPool2d(x, config().spec());
     }
 
     @Override
     protected String extraRepr() {
-        return Pooling.repr(config.kernelH(), config.kernelW(), config.strideH(), config.strideW(), config.padH(),
-                config.padW()) + (config.countIncludePad() ? "" : ", count_include_pad=False");
+        Config c = config();
+        return Pooling.repr(c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padH(), c.padW())
+                + (c.countIncludePad() ? "" : ", count_include_pad=False");
     }
 }

@@ -1,5 +1,7 @@
 package dev.fovea.core.nn;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.fovea.api.DType;
 import dev.fovea.api.Device;
 import dev.fovea.api.Shape;
@@ -40,6 +42,15 @@ abstract class BatchNorm extends AbstractLayer {
         registerBuffer("running_mean", Tensors.zeros(device, dtype, Shape.of(features)));
         registerBuffer("running_var", Tensors.ones(device, dtype, Shape.of(features)));
         registerBuffer("num_batches_tracked", Tensors.zeros(device, DType.INT32, Shape.scalar()));
+    }
+
+    /** Rejects the invalid settings of a config of layer type {@code type}, naming it in the message. */
+    static void checkConfig(String type, int numFeatures, double eps, double momentum, DType dtype) {
+        checkArgument(numFeatures >= 1, "%s: number of features must be >= 1, got %s", type, numFeatures);
+        checkArgument(eps > 0 && Double.isFinite(eps), "%s: eps must be > 0, got %s", type, eps);
+        checkArgument(momentum >= 0 && momentum <= 1, "%s: momentum must be in [0, 1], got %s", type, momentum);
+        checkArgument(dtype != null && dtype.isFloatingPoint(), "%s: dtype must be FLOAT32 or FLOAT64, got %s", type,
+                dtype);
     }
 
     /** Whether {@code rank} is an input rank this layer accepts. */

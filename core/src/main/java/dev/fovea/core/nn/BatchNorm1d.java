@@ -1,7 +1,5 @@
 package dev.fovea.core.nn;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import dev.fovea.api.DType;
 import dev.fovea.api.Device;
 import dev.fovea.api.Tensor;
@@ -26,11 +24,7 @@ public final class BatchNorm1d extends BatchNorm {
     public record Config(int numFeatures, double eps, double momentum, boolean affine, DType dtype)
             implements LayerConfig<BatchNorm1d> {
         public Config {
-            checkArgument(numFeatures >= 1, "BatchNorm1d: number of features must be >= 1, got %s", numFeatures);
-            checkArgument(eps > 0 && Double.isFinite(eps), "BatchNorm1d: eps must be > 0, got %s", eps);
-            checkArgument(momentum >= 0 && momentum <= 1, "BatchNorm1d: momentum must be in [0, 1], got %s", momentum);
-            checkArgument(dtype != null && dtype.isFloatingPoint(),
-                    "BatchNorm1d: dtype must be FLOAT32 or FLOAT64, got %s", dtype);
+            checkConfig("BatchNorm1d", numFeatures, eps, momentum, dtype);
         }
 
         @Override

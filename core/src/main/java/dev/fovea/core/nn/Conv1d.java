@@ -158,12 +158,8 @@ public final class Conv1d extends AbstractLayer {
         super(config);
         this.config = config;
         this.spec = config.spec();
-        Shape weightShape = config.weightShape();
-        registerParameter("weight", config.weightInit().create(device, config.dtype(), weightShape, rng));
-        if (config.bias()) {
-            Init b = config.biasInit() != null ? config.biasInit() : Init.biasDefault(weightShape);
-            registerParameter("bias", b.create(device, config.dtype(), Shape.of(config.outChannels()), rng));
-        }
+        WeightAndBias.register(this, device, config.dtype(), config.weightShape(), config.weightInit(), config.bias(),
+                config.biasInit(), rng);
     }
 
     @Override

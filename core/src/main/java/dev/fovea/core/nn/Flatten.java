@@ -7,7 +7,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Collapses the axes from {@code startAxis} (1 by default, keeping the batch axis) to the last into one. */
-public final class Flatten extends AbstractLayer {
+public final class Flatten extends StatelessLayer<Flatten.Config> {
 
     /** Plain-data description of a {@link Flatten} layer; {@code startAxis} may be negative. */
     public record Config(int startAxis) implements LayerConfig<Flatten> {
@@ -35,29 +35,21 @@ public final class Flatten extends AbstractLayer {
         return new Config(startAxis);
     }
 
-    private final Config config;
-
     private Flatten(Config config) {
         super(config);
-        this.config = config;
-    }
-
-    @Override
-    public Config config() {
-        return config;
     }
 
     /** {@code [d0, ..., dk, ..., dn] -> [d0, ..., dk * ... * dn]} with {@code k = startAxis}. */
     @Override
     public Tensor forward(Tensor x) {
-        int a = config.startAxis() < 0 ? config.startAxis() + x.rank() : config.startAxis();
-        checkArgument(a >= 0 && a < x.rank(), "%s: start axis %s is out of range for input %s", this,
-                config.startAxis(), x.shape());
+        int start = config().startAxis();
+        int a = start < 0 ? start + x.rank() : start;
+        checkArgument(a >= 0 && a < x.rank(), "%s: start axis %s is out of range for input %s", this, start, x.shape());
         return x.flatten(a);
     }
 
     @Override
     protected String extraRepr() {
-        return "start_dim=" + config.startAxis() + ", end_dim=-1";
+        return "start_dim=" + config().startAxis() + ", end_dim=-1";
     }
 }

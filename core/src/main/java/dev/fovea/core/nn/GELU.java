@@ -5,7 +5,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Gaussian error linear unit, exact (erf) form as PyTorch's default {@code nn.GELU()}. Elementwise; no parameters. */
-public final class GELU extends AbstractLayer {
+public final class GELU extends StatelessLayer<GELU.Config> {
 
     /** Plain-data description of a {@link GELU} layer (it has no options). */
     public record Config() implements LayerConfig<GELU> {
@@ -34,11 +34,6 @@ public final class GELU extends AbstractLayer {
 
     private GELU(Config config) {
         super(config);
-    }
-
-    @Override
-    public Config config() {
-        return CONFIG;
     }
 
     /** {@code [...] -> [...]}: {@code x * Phi(x)}. */

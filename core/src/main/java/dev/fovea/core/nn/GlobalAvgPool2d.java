@@ -5,7 +5,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Global mean pooling: the mean of each channel's whole H x W map. */
-public final class GlobalAvgPool2d extends AbstractLayer {
+public final class GlobalAvgPool2d extends StatelessLayer<GlobalAvgPool2d.Config> {
 
     /** Plain-data description of a {@link GlobalAvgPool2d} layer (it has no options). */
     public record Config() implements LayerConfig<GlobalAvgPool2d> {
@@ -28,11 +28,6 @@ public final class GlobalAvgPool2d extends AbstractLayer {
 
     private GlobalAvgPool2d(Config config) {
         super(config);
-    }
-
-    @Override
-    public Config config() {
-        return CONFIG;
     }
 
     /** {@code [N, C, H, W] -> [N, C]} (or {@code [C, H, W] -> [C]}). */

@@ -5,7 +5,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Global maximum pooling: the maximum of each channel's whole H x W map. */
-public final class GlobalMaxPool2d extends AbstractLayer {
+public final class GlobalMaxPool2d extends StatelessLayer<GlobalMaxPool2d.Config> {
 
     /** Plain-data description of a {@link GlobalMaxPool2d} layer (it has no options). */
     public record Config() implements LayerConfig<GlobalMaxPool2d> {
@@ -28,11 +28,6 @@ public final class GlobalMaxPool2d extends AbstractLayer {
 
     private GlobalMaxPool2d(Config config) {
         super(config);
-    }
-
-    @Override
-    public Config config() {
-        return CONFIG;
     }
 
     /** {@code [N, C, H, W] -> [N, C]} (or {@code [C, H, W] -> [C]}). */

@@ -7,7 +7,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Leaky ReLU: {@code x} where positive, {@code negativeSlope * x} elsewhere. Elementwise; no parameters. */
-public final class LeakyReLU extends AbstractLayer {
+public final class LeakyReLU extends StatelessLayer<LeakyReLU.Config> {
 
     /** Plain-data description of a {@link LeakyReLU} layer. */
     public record Config(double negativeSlope) implements LayerConfig<LeakyReLU> {
@@ -40,26 +40,18 @@ public final class LeakyReLU extends AbstractLayer {
         return new Config(negativeSlope);
     }
 
-    private final Config config;
-
     private LeakyReLU(Config config) {
         super(config);
-        this.config = config;
-    }
-
-    @Override
-    public Config config() {
-        return config;
     }
 
     /** {@code [...] -> [...]}. */
     @Override
     public Tensor forward(Tensor x) {
-        return x.leakyRelu(config.negativeSlope());
+        return x.leakyRelu(config().negativeSlope());
     }
 
     @Override
     protected String extraRepr() {
-        return "negative_slope=" + config.negativeSlope();
+        return "negative_slope=" + config().negativeSlope();
     }
 }

@@ -77,12 +77,8 @@ public final class Linear extends AbstractLayer {
     private Linear(Config config, Device device, RandomSource rng) {
         super(config);
         this.config = config;
-        Shape weightShape = Shape.of(config.outFeatures(), config.inFeatures());
-        registerParameter("weight", config.weightInit().create(device, config.dtype(), weightShape, rng));
-        if (config.bias()) {
-            Init b = config.biasInit() != null ? config.biasInit() : Init.biasDefault(weightShape);
-            registerParameter("bias", b.create(device, config.dtype(), Shape.of(config.outFeatures()), rng));
-        }
+        WeightAndBias.register(this, device, config.dtype(), Shape.of(config.outFeatures(), config.inFeatures()),
+                config.weightInit(), config.bias(), config.biasInit(), rng);
     }
 
     @Override

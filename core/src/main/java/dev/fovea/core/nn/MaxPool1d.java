@@ -16,7 +16,7 @@ import dev.fovea.core.tensor.RandomSource;
  * MaxPool1d.of(3).stride(1).padding(1)
  * }</pre>
  */
-public final class MaxPool1d extends AbstractLayer {
+public final class MaxPool1d extends StatelessLayer<MaxPool1d.Config> {
 
     /** Plain-data description of a {@link MaxPool1d} layer. */
     public record Config(int kernel, int stride, int padding) implements LayerConfig<MaxPool1d> {
@@ -51,27 +51,21 @@ public final class MaxPool1d extends AbstractLayer {
         return new Config(kernel, kernel, 0);
     }
 
-    private final Config config;
-
     private MaxPool1d(Config config) {
         super(config);
-        this.config = config;
-    }
-
-    @Override
-    public Config config() {
-        return config;
     }
 
     /** {@code [N, C, L] -> [N, C, outL]} (or {@code [C, L] -> [C, outL]}), {@code outL = (L + 2 padding - k) / stride + 1}. */
     @Override
     public Tensor forward(Tensor x) {
         Pooling.checkSequence(this, x);
-        return Functional.maxPool1d(x, config.kernel(), config.stride(), config.padding());
+        Config c = config();
+        return Functional.maxPool1d(x, c.kernel(), c.stride(), c.padding());
     }
 
     @Override
     protected String extraRepr() {
-        return "kernel_size=" + config.kernel() + ", stride=" + config.stride() + ", padding=" + config.padding();
+        Config c = config();
+        return "kernel_size=" + c.kernel() + ", stride=" + c.stride() + ", padding=" + c.padding();
     }
 }

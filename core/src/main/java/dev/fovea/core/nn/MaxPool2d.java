@@ -17,7 +17,7 @@ import dev.fovea.core.tensor.RandomSource;
  * MaxPool2d.of(3).stride(2).padding(1)
  * }</pre>
  */
-public final class MaxPool2d extends AbstractLayer {
+public final class MaxPool2d extends StatelessLayer<MaxPool2d.Config> {
 
     /** Plain-data description of a {@link MaxPool2d} layer. */
     public record Config(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) implements LayerConfig<MaxPool2d> {
@@ -72,16 +72,8 @@ public final class MaxPool2d extends AbstractLayer {
         return new Config(kernelH, kernelW, kernelH, kernelW, 0, 0);
     }
 
-    private final Config config;
-
     private MaxPool2d(Config config) {
         super(config);
-        this.config = config;
-    }
-
-    @Override
-    public Config config() {
-        return config;
     }
 
     /**
@@ -91,12 +83,12 @@ public final class MaxPool2d extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.checkImage(this, x);
-        return Functional.maxPool2d(x, config.spec());
+        return Functional.maxPool2d(x, config().spec());
     }
 
     @Override
     protected String extraRepr() {
-        return Pooling.repr(config.kernelH(), config.kernelW(), config.strideH(), config.strideW(), config.padH(),
-                config.padW());
+        Config c = config();
+        return Pooling.repr(c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padH(), c.padW());
     }
 }

@@ -5,7 +5,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Rectified linear unit, {@code max(x, 0)}. Elementwise; no parameters. */
-public final class ReLU extends AbstractLayer {
+public final class ReLU extends StatelessLayer<ReLU.Config> {
 
     /** Plain-data description of a {@link ReLU} layer (it has no options). */
     public record Config() implements LayerConfig<ReLU> {
@@ -34,11 +34,6 @@ public final class ReLU extends AbstractLayer {
 
     private ReLU(Config config) {
         super(config);
-    }
-
-    @Override
-    public Config config() {
-        return CONFIG;
     }
 
     /** {@code [...] -> [...]}: {@code max(x, 0)}. */

@@ -5,7 +5,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Logistic sigmoid, {@code 1 / (1 + exp(-x))}. Elementwise; no parameters. */
-public final class Sigmoid extends AbstractLayer {
+public final class Sigmoid extends StatelessLayer<Sigmoid.Config> {
 
     /** Plain-data description of a {@link Sigmoid} layer (it has no options). */
     public record Config() implements LayerConfig<Sigmoid> {
@@ -34,11 +34,6 @@ public final class Sigmoid extends AbstractLayer {
 
     private Sigmoid(Config config) {
         super(config);
-    }
-
-    @Override
-    public Config config() {
-        return CONFIG;
     }
 
     /** {@code [...] -> [...]}: {@code 1 / (1 + exp(-x))}. */

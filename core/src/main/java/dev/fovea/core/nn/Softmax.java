@@ -9,7 +9,7 @@ import dev.fovea.core.tensor.RandomSource;
  * overflow. For training a classifier feed logits to {@link Losses#crossEntropy} instead, which is
  * more stable than a softmax followed by a log.
  */
-public final class Softmax extends AbstractLayer {
+public final class Softmax extends StatelessLayer<Softmax.Config> {
 
     /** Plain-data description of a {@link Softmax} layer; {@code axis} may be negative. */
     public record Config(int axis) implements LayerConfig<Softmax> {
@@ -37,26 +37,18 @@ public final class Softmax extends AbstractLayer {
         return new Config(axis);
     }
 
-    private final Config config;
-
     private Softmax(Config config) {
         super(config);
-        this.config = config;
-    }
-
-    @Override
-    public Config config() {
-        return config;
     }
 
     /** {@code [...] -> [...]}: the values along {@code axis} become positive and sum to 1. */
     @Override
     public Tensor forward(Tensor x) {
-        return x.softmax(config.axis());
+        return x.softmax(config().axis());
     }
 
     @Override
     protected String extraRepr() {
-        return "dim=" + config.axis();
+        return "dim=" + config().axis();
     }
 }

@@ -5,7 +5,7 @@ import dev.fovea.api.Tensor;
 import dev.fovea.core.tensor.RandomSource;
 
 /** Hyperbolic tangent. Elementwise; no parameters. */
-public final class Tanh extends AbstractLayer {
+public final class Tanh extends StatelessLayer<Tanh.Config> {
 
     /** Plain-data description of a {@link Tanh} layer (it has no options). */
     public record Config() implements LayerConfig<Tanh> {
@@ -34,11 +34,6 @@ public final class Tanh extends AbstractLayer {
 
     private Tanh(Config config) {
         super(config);
-    }
-
-    @Override
-    public Config config() {
-        return CONFIG;
     }
 
     /** {@code [...] -> [...]}: {@code tanh(x)}. */

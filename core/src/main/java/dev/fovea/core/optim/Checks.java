@@ -25,6 +25,14 @@ final class Checks {
         return value;
     }
 
+    /** {@code value >= 1}: step counts of the learning-rate schedules. */
+    static long atLeastOne(String who, String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(who + ": " + name + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+
     /** {@code 0 <= value < 1}: betas, momentum, the RMSprop smoothing constant. */
     static double unitInterval(String who, String name, double value) {
         if (!(value >= 0 && value < 1)) {

@@ -20,10 +20,7 @@ public final class CosineAnnealingLr extends AbstractLrScheduler {
      */
     public CosineAnnealingLr(Optimizer optimizer, long tMax, double etaMin) {
         super(TYPE, optimizer);
-        if (tMax < 1) {
-            throw new IllegalArgumentException(TYPE + ": tMax must be >= 1, got " + tMax);
-        }
-        this.tMax = tMax;
+        this.tMax = Checks.atLeastOne(TYPE, "tMax", tMax);
         this.etaMin = Checks.nonNegative(TYPE, "etaMin", etaMin);
         seek(0);
     }

@@ -34,9 +34,7 @@ public final class LinearWarmup extends AbstractLrScheduler {
      */
     public LinearWarmup(Optimizer optimizer, long warmupSteps, double startFactor, LrScheduler then) {
         super(TYPE, optimizer, then != null ? then.baseLr() : optimizer.learningRate());
-        if (warmupSteps < 1) {
-            throw new IllegalArgumentException(TYPE + ": warmupSteps must be >= 1, got " + warmupSteps);
-        }
+        Checks.atLeastOne(TYPE, "warmupSteps", warmupSteps);
         if (!(startFactor > 0 && startFactor <= 1)) {
             throw new IllegalArgumentException(TYPE + ": startFactor must be in (0, 1], got " + startFactor);
         }

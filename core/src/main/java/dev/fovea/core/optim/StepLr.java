@@ -18,10 +18,7 @@ public final class StepLr extends AbstractLrScheduler {
      */
     public StepLr(Optimizer optimizer, long stepSize, double gamma) {
         super(TYPE, optimizer);
-        if (stepSize < 1) {
-            throw new IllegalArgumentException(TYPE + ": stepSize must be >= 1, got " + stepSize);
-        }
-        this.stepSize = stepSize;
+        this.stepSize = Checks.atLeastOne(TYPE, "stepSize", stepSize);
         this.gamma = Checks.positive(TYPE, "gamma", gamma);
         seek(0);
     }

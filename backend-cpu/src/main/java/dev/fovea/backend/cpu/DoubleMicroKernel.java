@@ -82,8 +82,13 @@ abstract class DoubleMicroKernel {
         }
     }
 
+    /** Rows of C that {@link #tileGather} computes (it holds one index per row in a register). */
+    int gatherRows() {
+        return mr;
+    }
+
     /**
-     * {@code C[0:MR, 0:NR] = (accumulate ? C : 0) + A·B} where A is gathered: {@code A(i, k) =
+     * {@code C[0:gatherRows, 0:NR] = (accumulate ? C : 0) + A·B} where A is gathered: {@code A(i, k) =
      * x[offA[oa + i] + pos[pk + k]]}, and B is one packed panel ({@code B(k, j) = b[bo + k * NR + j]}).
      */
     abstract void tileGather(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo, double[] c,

@@ -946,16 +946,21 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
     private static final int NR = 2 * L;
 
     @Override
+    int gatherRows() {
+        return WIDE ? 8 : 6;
+    }
+
+    @Override
     void tileGather(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo, double[] c, int co,
             int ldc, boolean accumulate) {
         if (WIDE) {
-            gather12(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
+            gather8(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
         } else {
             gather6(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
         }
     }
 
-    private static void gather12(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo,
+    private static void gather8(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo,
             double[] c, int co, int ldc, boolean accumulate) {
         int a0 = offA[oa + 0];
         int a1 = offA[oa + 1];
@@ -965,15 +970,10 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
         int a5 = offA[oa + 5];
         int a6 = offA[oa + 6];
         int a7 = offA[oa + 7];
-        int a8 = offA[oa + 8];
-        int a9 = offA[oa + 9];
-        int a10 = offA[oa + 10];
-        int a11 = offA[oa + 11];
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
-        DoubleVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0;
-        DoubleVector c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        DoubleVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
         for (int k = 0, bi = bo; k < kc; k++, bi += NR) {
             int p = pos[pk + k];
             DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
@@ -1003,18 +1003,6 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             v = DoubleVector.broadcast(S, x[a7 + p]);
             c7_0 = v.fma(b0, c7_0);
             c7_1 = v.fma(b1, c7_1);
-            v = DoubleVector.broadcast(S, x[a8 + p]);
-            c8_0 = v.fma(b0, c8_0);
-            c8_1 = v.fma(b1, c8_1);
-            v = DoubleVector.broadcast(S, x[a9 + p]);
-            c9_0 = v.fma(b0, c9_0);
-            c9_1 = v.fma(b1, c9_1);
-            v = DoubleVector.broadcast(S, x[a10 + p]);
-            c10_0 = v.fma(b0, c10_0);
-            c10_1 = v.fma(b1, c10_1);
-            v = DoubleVector.broadcast(S, x[a11 + p]);
-            c11_0 = v.fma(b0, c11_0);
-            c11_1 = v.fma(b1, c11_1);
         }
         if (accumulate) {
             int r0 = co + 0 * ldc;
@@ -1041,18 +1029,6 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             int r7 = co + 7 * ldc;
             c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
             c7_1.add(DoubleVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
-            int r8 = co + 8 * ldc;
-            c8_0.add(DoubleVector.fromArray(S, c, r8)).intoArray(c, r8);
-            c8_1.add(DoubleVector.fromArray(S, c, r8 + L)).intoArray(c, r8 + L);
-            int r9 = co + 9 * ldc;
-            c9_0.add(DoubleVector.fromArray(S, c, r9)).intoArray(c, r9);
-            c9_1.add(DoubleVector.fromArray(S, c, r9 + L)).intoArray(c, r9 + L);
-            int r10 = co + 10 * ldc;
-            c10_0.add(DoubleVector.fromArray(S, c, r10)).intoArray(c, r10);
-            c10_1.add(DoubleVector.fromArray(S, c, r10 + L)).intoArray(c, r10 + L);
-            int r11 = co + 11 * ldc;
-            c11_0.add(DoubleVector.fromArray(S, c, r11)).intoArray(c, r11);
-            c11_1.add(DoubleVector.fromArray(S, c, r11 + L)).intoArray(c, r11 + L);
         } else {
             int r0 = co + 0 * ldc;
             c0_0.intoArray(c, r0);
@@ -1078,18 +1054,6 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             int r7 = co + 7 * ldc;
             c7_0.intoArray(c, r7);
             c7_1.intoArray(c, r7 + L);
-            int r8 = co + 8 * ldc;
-            c8_0.intoArray(c, r8);
-            c8_1.intoArray(c, r8 + L);
-            int r9 = co + 9 * ldc;
-            c9_0.intoArray(c, r9);
-            c9_1.intoArray(c, r9 + L);
-            int r10 = co + 10 * ldc;
-            c10_0.intoArray(c, r10);
-            c10_1.intoArray(c, r10 + L);
-            int r11 = co + 11 * ldc;
-            c11_0.intoArray(c, r11);
-            c11_1.intoArray(c, r11 + L);
         }
     }
 

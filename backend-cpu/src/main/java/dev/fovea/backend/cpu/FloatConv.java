@@ -358,7 +358,7 @@ final class FloatConv {
         int cog = q.coutPerGroup();
         int cig = q.cinPerGroup();
         int groups = q.groups();
-        int mr = kern.mr;
+        int mr = kern.gatherRows();
         int nr = kern.nr;
         int hp = q.h() + s.padTop() + s.padBottom();
         int wp = q.w() + s.padLeft() + s.padRight();

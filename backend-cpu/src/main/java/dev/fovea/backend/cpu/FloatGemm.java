@@ -114,6 +114,14 @@ final class FloatGemm {
                         dst[dd + i] = 0;
                     }
                 }
+            } else if (sak == 1 && mw == mr) {
+                // rows are contiguous: read them side by side, write each panel row in one go
+                int s0 = base + i0 * sai;
+                for (int kk = 0, dd = d; kk < kc; kk++, dd += mr) {
+                    for (int i = 0, s = s0 + kk; i < mr; i++, s += sai) {
+                        dst[dd + i] = a[s];
+                    }
+                }
             } else {
                 for (int i = 0; i < mw; i++) {
                     for (int kk = 0, s = base + (i0 + i) * sai, dd = d + i; kk < kc; kk++, s += sak, dd += mr) {

@@ -62,34 +62,155 @@ public final class Benchmarks {
         this.progress = progress;
     }
 
-    /** Runs everything and returns {@code {"sgemm": [...], "conv2d": [...], "lenet": {...}}}. */
-    public JsonObject runAll() {
+    /**
+     * Runs everything and returns {@code {"sgemm": [...], "conv2d": [...], "lenet": {...}}}; with a
+     * {@code reference}, each case is measured in PyTorch right after Fovea, and the result gets a
+     * {@code "reference"} object of the same structure (plus PyTorch's {@code device}/{@code threads}).
+     */
+    public JsonObject runAll(TorchReference.Session reference) throws java.io.IOException {
+        warmUp();
+        int rounds = quick ? 1 : ROUNDS;
         JsonObject result = new JsonObject();
+        JsonObject ref = reference == null ? null : reference.header().deepCopy();
         JsonArray sgemm = new JsonArray();
+        JsonArray refSgemm = new JsonArray();
         for (int n : SGEMM_SIZES) {
-            sgemm.add(sgemm(n));
+            JsonObject mine = null;
+            JsonObject theirs = null;
+            for (int round = 0; round < rounds; round++) {
+                mine = better(mine, sgemm(n));
+                if (reference != null) {
+                    progress.accept("PyTorch sgemm " + n);
+                    theirs = better(theirs, reference.ask("sgemm " + n));
+                }
+            }
+            sgemm.add(mine);
+            if (theirs != null) {
+                refSgemm.add(theirs);
+            }
         }
         result.add("sgemm", sgemm);
         JsonArray convs = new JsonArray();
+        JsonArray refConvs = new JsonArray();
         for (int[] s : CONV_SHAPES) {
-            convs.add(conv2d(s));
+            StringBuilder request = new StringBuilder("conv");
+            for (int v : s) {
+                request.append(' ').append(v);
+            }
+            JsonObject mine = null;
+            JsonObject theirs = null;
+            for (int round = 0; round < rounds; round++) {
+                mine = better(mine, conv2d(s));
+                if (reference != null) {
+                    progress.accept("PyTorch conv2d");
+                    theirs = better(theirs, reference.ask(request.toString()));
+                }
+            }
+            convs.add(mine);
+            if (theirs != null) {
+                refConvs.add(theirs);
+            }
         }
         result.add("conv2d", convs);
-        result.add("lenet", lenet());
+        JsonObject mine = null;
+        JsonObject theirs = null;
+        for (int round = 0; round < rounds; round++) {
+            mine = better(mine, lenet());
+            if (reference != null) {
+                progress.accept("PyTorch lenet");
+                theirs = better(theirs, reference.ask("lenet"));
+            }
+        }
+        result.add("lenet", mine);
+        if (reference != null) {
+            ref.add("sgemm", refSgemm);
+            ref.add("conv2d", refConvs);
+            ref.add("lenet", theirs);
+            result.add("reference", ref);
+        }
         return result;
+    }
+
+    /** Rounds per case (Fovea and PyTorch alternate): each side keeps its best median. */
+    public static final int ROUNDS = 3;
+
+    /**
+     * The better of two measurements of one case (the less disturbed one on a shared machine): higher
+     * GFLOP/s or samples/s, lower milliseconds (each field on its own).
+     */
+    static JsonObject better(JsonObject a, JsonObject b) {
+        if (a == null) {
+            return b;
+        }
+        JsonObject r = a.deepCopy();
+        for (String key : b.keySet()) {
+            if (!a.has(key) || !b.get(key).isJsonPrimitive() || !b.get(key).getAsJsonPrimitive().isNumber()) {
+                continue;
+            }
+            double x = a.get(key).getAsDouble();
+            double y = b.get(key).getAsDouble();
+            if (key.endsWith("Ms") && !key.equals("measuredMs") && !key.equals("gcMs")) {
+                r.addProperty(key, Math.min(x, y));
+            } else if (key.equals("gflops") || key.equals("forwardGflops") || key.equals("trainSamplesPerSecond")) {
+                r.addProperty(key, Math.max(x, y));
+                if (key.equals("trainSamplesPerSecond") && y > x && b.has("gcMs")) {
+                    r.add("gcMs", b.get("gcMs"));
+                    r.add("measuredMs", b.get("measuredMs"));
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Runs small products and convolutions (forward and backward, with shared dimensions beyond one
+     * cache block) for a few seconds, so that the JIT has compiled every kernel, in every branch,
+     * before the first measurement.
+     */
+    void warmUp() {
+        progress.accept("JIT warm-up");
+        RandomSource rng = new RandomSource(4);
+        long end = System.nanoTime() + (quick ? 500 : 5000) * 1_000_000L;
+        try (Tensor a = Tensors.randn(device, DType.FLOAT32, Shape.of(200, 600), rng);
+                Tensor b = Tensors.randn(device, DType.FLOAT32, Shape.of(600, 300), rng);
+                Tensor x = Tensors.randn(device, DType.FLOAT32, Shape.of(8, 32, 14, 14), rng).requiresGrad(true);
+                Tensor w = Tensors.randn(device, DType.FLOAT32, Shape.of(40, 32, 5, 5), rng).requiresGrad(true);
+                Tensor bias = Tensors.randn(device, DType.FLOAT32, Shape.of(40), rng).requiresGrad(true)) {
+            ConvSpec spec = ConvSpec.of(1, 2, 1, 1);
+            while (System.nanoTime() < end) {
+                try (Tensor c = a.matmul(b)) {
+                    sync(c);
+                }
+                x.zeroGrad();
+                w.zeroGrad();
+                bias.zeroGrad();
+                try (Tensor out = Functional.conv2d(x, w, bias, spec)) {
+                    out.sum().backward();
+                }
+                sync(w.grad());
+            }
+        }
     }
 
     private int warmups() {
         return quick ? 1 : 3;
     }
 
+    private long warmupMillis() {
+        return quick ? 200 : 2000;
+    }
+
     private int reps() {
         return quick ? 3 : 10;
     }
 
-    /** Median wall time of {@code run} in milliseconds. */
+    /**
+     * Median wall time of {@code run} in milliseconds, after {@code warmups} runs and at least
+     * {@link #warmupMillis()} of running it (the JIT compiles the SIMD kernels only once they are hot).
+     */
     private double medianMillis(int warmups, int reps, Runnable run) {
-        for (int i = 0; i < warmups; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmups || System.nanoTime() - start < warmupMillis() * 1_000_000L; i++) {
             run.run();
         }
         double[] ms = new double[reps];
@@ -204,7 +325,8 @@ public final class Benchmarks {
             int warm = quick ? 3 : 20;
             int windows = quick ? 3 : 5;
             int steps = quick ? 3 : 20;
-            for (int i = 0; i < warm; i++) {
+            long warmStart = System.nanoTime();
+            for (int i = 0; i < warm || System.nanoTime() - warmStart < 2 * warmupMillis() * 1_000_000L; i++) {
                 step.run();
             }
             double[] rates = new double[windows];

@@ -88,10 +88,10 @@ final class FloatKernels {
     }
 
     /**
-     * Index (0..3: top-left, top-right, bottom-left, bottom-right) of the first maximum of a 2x2 window;
-     * the rule of {@link #windowArgmax} (NaN counts as the maximum).
+     * Index (0..3: top-left, top-right, bottom-left, bottom-right) of the first maximum of a 2x2 window
+     * holding a NaN: the rule of {@link #windowArgmax} (NaN counts as the maximum).
      */
-    private static int argmax4(float v0, float v1, float v2, float v3) {
+    private static int argmax4Nan(float v0, float v1, float v2, float v3) {
         int best = 0;
         float bv = v0;
         if (bv == bv && (v1 > bv || v1 != v1)) {
@@ -118,12 +118,9 @@ final class FloatKernels {
                     int r1 = r0 + w;
                     int o = oo + (pl * oh + oy) * ow;
                     for (int ox = 0, i = 0; ox < ow; ox++, i += 2) {
-                        float v0 = x[r0 + i];
-                        float v1 = x[r0 + i + 1];
-                        float v2 = x[r1 + i];
-                        float v3 = x[r1 + i + 1];
-                        int best = argmax4(v0, v1, v2, v3);
-                        out[o + ox] = best == 0 ? v0 : best == 1 ? v1 : best == 2 ? v2 : v3;
+                        // Math.max: branch-free, NaN wins; of +0 and -0 it returns +0 (the first-maximum
+                        // rule could return -0: the same value)
+                        out[o + ox] = Math.max(Math.max(x[r0 + i], x[r0 + i + 1]), Math.max(x[r1 + i], x[r1 + i + 1]));
                     }
                 }
             }
@@ -167,12 +164,32 @@ final class FloatKernels {
                     int r1 = r0 + w;
                     int o = go + (pl * oh + oy) * ow;
                     for (int ox = 0, i = 0; ox < ow; ox++, i += 2) {
-                        int best = argmax4(x[xo + r0 + i], x[xo + r0 + i + 1], x[xo + r1 + i], x[xo + r1 + i + 1]);
+                        float v0 = x[xo + r0 + i];
+                        float v1 = x[xo + r0 + i + 1];
+                        float v2 = x[xo + r1 + i];
+                        float v3 = x[xo + r1 + i + 1];
                         float g = gout[o + ox];
-                        gx[gxo + r0 + i] = best == 0 ? g : 0;
-                        gx[gxo + r0 + i + 1] = best == 1 ? g : 0;
-                        gx[gxo + r1 + i] = best == 2 ? g : 0;
-                        gx[gxo + r1 + i + 1] = best == 3 ? g : 0;
+                        float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                        long e0;
+                        long e1;
+                        long e2;
+                        if (m == m) {
+                            // the first element equal to the maximum takes the gradient; masks, not
+                            // branches (which element wins is unpredictable in real activations)
+                            e0 = v0 == m ? -1L : 0L;
+                            e1 = (v1 == m ? -1L : 0L) & ~e0;
+                            e2 = (v2 == m ? -1L : 0L) & ~(e0 | e1);
+                        } else {
+                            int best = argmax4Nan(v0, v1, v2, v3);
+                            e0 = best == 0 ? -1L : 0L;
+                            e1 = best == 1 ? -1L : 0L;
+                            e2 = best == 2 ? -1L : 0L;
+                        }
+                        long e3 = ~(e0 | e1 | e2);
+                        gx[gxo + r0 + i] = Bits.masked(g, e0);
+                        gx[gxo + r0 + i + 1] = Bits.masked(g, e1);
+                        gx[gxo + r1 + i] = Bits.masked(g, e2);
+                        gx[gxo + r1 + i + 1] = Bits.masked(g, e3);
                     }
                     if (2 * ow < w) { // an odd width leaves the last column out of every window
                         gx[gxo + r0 + w - 1] = 0;

@@ -1,5 +1,8 @@
 package dev.fovea.api.backend;
 
+import dev.fovea.api.Shape;
+import java.util.Objects;
+
 /**
  * Geometry of a 2-D pooling window. Output size along H is
  * {@code (H + 2 * padH - kernelH) / strideH + 1} (floor), and likewise along W.
@@ -32,5 +35,33 @@ public record PoolSpec(
 
     public int outWidth(int w) {
         return (w + 2 * padW - kernelW) / strideW + 1;
+    }
+
+    /**
+     * Checks that {@code x: [N, C, H, W]} and {@code out: [N, C, outH, outW]} agree under this
+     * window, as every backend's pooling kernels must before touching memory.
+     *
+     * @param kernel the kernel's name, for the message
+     * @param out the output of the forward kernel, or the output gradient of the backward one
+     * @throws IllegalArgumentException naming the kernel and the shapes when they do not agree
+     */
+    public void checkShapes(String kernel, Shape x, Shape out) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(out, "out");
+        if (x.rank() != 4 || out.rank() != 4) {
+            throw new IllegalArgumentException(kernel + ": x and out must be rank 4 (NCHW), got x " + x + ", out "
+                    + out);
+        }
+        int oh = outHeight(x.dim(2));
+        int ow = outWidth(x.dim(3));
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(kernel + ": window " + kernelH + "x" + kernelW + " with padding "
+                    + padH + "x" + padW + " does not fit the input " + x);
+        }
+        Shape expected = Shape.of(x.dim(0), x.dim(1), oh, ow);
+        if (!out.equals(expected)) {
+            throw new IllegalArgumentException(kernel + ": x " + x + " with " + this + " gives " + expected
+                    + ", but the output/gradient is " + out);
+        }
     }
 }

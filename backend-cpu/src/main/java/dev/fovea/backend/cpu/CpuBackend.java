@@ -535,31 +535,12 @@ public final class CpuBackend implements Backend {
     // ---- convolution ----------------------------------------------------------------------------
 
     private ConvGeometry convGeometry(String kernel, Shape x, Shape w, Shape out, ConvSpec spec) {
-        Objects.requireNonNull(spec, "spec");
-        if (x.rank() != 4 || w.rank() != 4 || out.rank() != 4) {
-            throw new IllegalArgumentException(kernel + ": x, w and out must be rank 4 (NCHW), got x " + x + ", w "
-                    + w + ", out " + out);
-        }
-        int g = spec.groups();
+        Objects.requireNonNull(spec, "spec").checkShapes(kernel, x, w, out);
         int n = x.dim(0);
         int c = x.dim(1);
         int cout = w.dim(0);
-        if (c % g != 0 || cout % g != 0 || w.dim(1) != c / g) {
-            throw new IllegalArgumentException(kernel + ": with " + g + " groups, x " + x + " needs w [Cout, "
-                    + (c % g == 0 ? String.valueOf(c / g) : "C/groups") + ", kH, kW] with Cout divisible by "
-                    + g + ", got w " + w);
-        }
-        int oh = spec.outHeight(x.dim(2), w.dim(2));
-        int ow = spec.outWidth(x.dim(3), w.dim(3));
-        if (oh <= 0 || ow <= 0) {
-            throw new IllegalArgumentException(kernel + ": kernel " + w.dim(2) + "x" + w.dim(3) + " with " + spec
-                    + " does not fit the input " + x);
-        }
-        Shape expected = Shape.of(n, cout, oh, ow);
-        if (!out.equals(expected)) {
-            throw new IllegalArgumentException(kernel + ": x " + x + " and w " + w + " with " + spec + " give "
-                    + expected + ", but the output/gradient is " + out);
-        }
+        int oh = out.dim(2);
+        int ow = out.dim(3);
         return new ConvGeometry(n, c, x.dim(2), x.dim(3), cout, w.dim(2), w.dim(3), oh, ow, spec);
     }
 
@@ -650,22 +631,9 @@ public final class CpuBackend implements Backend {
     // ---- pooling --------------------------------------------------------------------------------
 
     private static int[] poolGeometry(String kernel, Shape x, Shape out, PoolSpec spec) {
-        Objects.requireNonNull(spec, "spec");
-        if (x.rank() != 4 || out.rank() != 4) {
-            throw new IllegalArgumentException(kernel + ": x and out must be rank 4 (NCHW), got x " + x + ", out "
-                    + out);
-        }
-        int oh = spec.outHeight(x.dim(2));
-        int ow = spec.outWidth(x.dim(3));
-        if (oh <= 0 || ow <= 0) {
-            throw new IllegalArgumentException(kernel + ": window " + spec.kernelH() + "x" + spec.kernelW()
-                    + " with padding " + spec.padH() + "x" + spec.padW() + " does not fit the input " + x);
-        }
-        Shape expected = Shape.of(x.dim(0), x.dim(1), oh, ow);
-        if (!out.equals(expected)) {
-            throw new IllegalArgumentException(kernel + ": x " + x + " with " + spec + " gives " + expected
-                    + ", but the output/gradient is " + out);
-        }
+        Objects.requireNonNull(spec, "spec").checkShapes(kernel, x, out);
+        int oh = out.dim(2);
+        int ow = out.dim(3);
         return new int[] {x.dim(0) * x.dim(1), x.dim(2), x.dim(3), oh, ow};
     }
 

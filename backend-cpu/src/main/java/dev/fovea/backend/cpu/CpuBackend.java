@@ -32,6 +32,7 @@ import java.util.Objects;
 public final class CpuBackend implements Backend {
     private final DeviceInfo device;
     private final Kernels kernels;
+    private final ArrayPool pool = ArrayPool.configured();
     private volatile boolean closed;
 
     /**
@@ -90,6 +91,19 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         closed = true;
+        pool.clear();
+    }
+
+    /** Takes back the array of a released buffer for reuse (see {@link ArrayPool}). */
+    void recycle(DType type, int elements, Object array) {
+        if (!closed) {
+            pool.give(type, elements, array);
+        }
+    }
+
+    /** The pool of released arrays (for tests and reports). */
+    ArrayPool pool() {
+        return pool;
     }
 
     @Override
@@ -112,7 +126,7 @@ public final class CpuBackend implements Backend {
                     + (Integer.MAX_VALUE - 8) + " elements");
         }
         try {
-            return new CpuBuffer(this, type, (int) elements);
+            return new CpuBuffer(this, type, (int) elements, pool.take(type, (int) elements));
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException("allocate: out of Java heap allocating " + elements + " " + type
                     + " elements (" + elements * type.byteSize() + " bytes); raise -Xmx (max heap is "

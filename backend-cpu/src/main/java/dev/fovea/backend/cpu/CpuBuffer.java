@@ -13,14 +13,15 @@ final class CpuBuffer implements DeviceBuffer {
     private int[] ints;
     private volatile boolean released;
 
-    CpuBuffer(CpuBackend owner, DType dtype, int elements) {
+    /** A buffer over {@code recycled} (an array of the right type and length from the pool) or a new array. */
+    CpuBuffer(CpuBackend owner, DType dtype, int elements, Object recycled) {
         this.owner = owner;
         this.dtype = dtype;
         this.elements = elements;
         switch (dtype) {
-            case FLOAT32 -> floats = new float[elements];
-            case FLOAT64 -> doubles = new double[elements];
-            case INT32 -> ints = new int[elements];
+            case FLOAT32 -> floats = recycled != null ? (float[]) recycled : new float[elements];
+            case FLOAT64 -> doubles = recycled != null ? (double[]) recycled : new double[elements];
+            case INT32 -> ints = recycled != null ? (int[]) recycled : new int[elements];
             default -> throw new IllegalArgumentException("cpu backend cannot allocate " + dtype);
         }
     }
@@ -46,10 +47,19 @@ final class CpuBuffer implements DeviceBuffer {
 
     @Override
     public void close() {
-        released = true;
-        floats = null;
-        doubles = null;
-        ints = null;
+        Object array;
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+            array = floats != null ? floats : doubles != null ? doubles : ints;
+            floats = null;
+            doubles = null;
+            ints = null;
+        }
+        // the array goes back to the backend's pool: nothing may use it through this buffer any more
+        owner.recycle(dtype, elements, array);
     }
 
     /** The backing array of a FLOAT32 buffer. */

@@ -14,6 +14,7 @@ import dev.fovea.core.nn.Sequential;
 import dev.fovea.core.optim.Sgd;
 import dev.fovea.core.tensor.Functional;
 import dev.fovea.core.tensor.RandomSource;
+import dev.fovea.core.tensor.TensorScope;
 import dev.fovea.core.tensor.Tensors;
 import dev.fovea.examples.cnn.Models;
 import java.lang.management.GarbageCollectorMXBean;
@@ -314,9 +315,12 @@ public final class Benchmarks {
         }
         try (Tensor images = Tensors.randn(device, DType.FLOAT32, Shape.of(BATCH, 1, 28, 28), rng);
                 Tensor labels = ClassLabels.upload(device, labelValues, 10)) {
+            // the step as the Trainer runs it: in a TensorScope, so activations and temporaries go back
+            // to the backend's memory pool when the step ends, not when the garbage collector finds them
             Runnable step = () -> {
-                optimizer.zeroGrad();
-                try (Tensor loss = Losses.crossEntropy(model.forward(images), labels)) {
+                try (TensorScope scope = TensorScope.open()) {
+                    optimizer.zeroGrad();
+                    Tensor loss = Losses.crossEntropy(model.forward(images), labels);
                     loss.backward();
                     optimizer.step();
                     loss.item();

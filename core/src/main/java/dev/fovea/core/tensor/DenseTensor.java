@@ -1306,8 +1306,22 @@ public final class DenseTensor implements Tensor {
         }
         return record(out, "matmul", g -> new DenseTensor[] {
             a.requiresGrad ? g.batchedMatmul(b.transpose(-1, -2)) : null,
-            b.requiresGrad ? a.transpose(-1, -2).batchedMatmul(g) : null
+            b.requiresGrad ? matmulGradRight(a, b, g) : null
         }, a, b);
+    }
+
+    /**
+     * The gradient {@code aᵀ·g} of the right operand, laid out like {@code b}: when {@code b} is a
+     * transposed view (a Linear layer's {@code weight.transpose(0, 1)}), it is computed as
+     * {@code (gᵀ·a)ᵀ}, so after the transpose's own backward the weight's gradient is contiguous and
+     * needs no strided copy (same sums, same order: the GEMM takes any strides).
+     */
+    private static DenseTensor matmulGradRight(DenseTensor a, DenseTensor b, DenseTensor g) {
+        boolean columnMajor = b.view.stride(b.rank() - 2) == 1 && b.shape().dim(-1) > 1;
+        if (columnMajor) {
+            return g.transpose(-1, -2).batchedMatmul(a).transpose(-1, -2);
+        }
+        return a.transpose(-1, -2).batchedMatmul(g);
     }
 
     /**

@@ -20,5 +20,12 @@ public enum BinaryOp {
     LT,
     LE,
     GT,
-    GE
+    GE,
+    /**
+     * ReLU's gradient: a where b &gt; 0, else 0. With a the incoming gradient and b ReLU's input, the
+     * result is exactly a where b &gt; 0 and +0 everywhere else, even where a is NaN or infinite (as
+     * PyTorch's threshold_backward); a NaN b counts as not positive and gives 0. One kernel
+     * instead of a comparison and a multiplication, and no mask.
+     */
+    RELU_BACKWARD
 }

@@ -606,9 +606,14 @@ public abstract class BackendConformanceTest {
             case DIV -> first ? random(rnd, n, -5, 5) : random(rnd, n, 0.5, 4);
             default -> random(rnd, n, -4, 4);
         };
-        if (op.ordinal() >= BinaryOp.EQ.ordinal()) {
+        boolean integers = switch (op) {
+            case EQ, NE, LT, LE, GT, GE -> true; // small integers, so that ties occur
+            case RELU_BACKWARD -> !first; // b (the ReLU input) hits 0, the boundary
+            default -> false;
+        };
+        if (integers) {
             for (int i = 0; i < n; i++) {
-                v[i] = Math.rint(v[i]); // small integers, so that ties occur
+                v[i] = Math.rint(v[i]);
             }
         }
         return v;
@@ -673,6 +678,99 @@ public abstract class BackendConformanceTest {
                     new double[] {1024, 3, 1, -8});
             checkBinary(type, BinaryOp.DIV, new double[] {1, -1, 0}, new double[] {0, 0, 0},
                     new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, nan});
+        }
+    }
+
+    @Test
+    void reluBackwardPassesTheGradientOnlyWhereTheInputIsPositive() {
+        double nan = Double.NaN;
+        double inf = Double.POSITIVE_INFINITY;
+        // a is the incoming gradient, b ReLU's input: a where b > 0, else +0, whatever a is.
+        double[] a = {2.5, -3, nan, inf, -inf, 7, 7, nan, inf, -inf, 7, 7, nan, -0.0, 4};
+        double[] b = {1.5, 1e-30, 1, 2, 3, 0, -0.0, 0, -0.0, -1, nan, -inf, nan, 5, inf};
+        double[] expected = {2.5, -3, nan, inf, -inf, 0, 0, 0, 0, 0, 0, 0, 0, -0.0, 4};
+        for (DType type : floatTypes()) {
+            checkBinary(type, BinaryOp.RELU_BACKWARD, a, b, expected);
+            StridedView out = output(type, Shape.of(a.length), Layout.CONTIGUOUS);
+            backend.binary(BinaryOp.RELU_BACKWARD, place(type, Shape.of(a.length), a, Layout.OFFSET),
+                    place(type, Shape.of(b.length), b, Layout.CONTIGUOUS), out);
+            assertBitwise("RELU_BACKWARD", type, expected, read(out));
+        }
+    }
+
+    @Test
+    void reluBackwardIsExactInEveryLayoutAndBroadcast() {
+        double nan = Double.NaN;
+        double inf = Double.POSITIVE_INFINITY;
+        double[] as = {2.5, -3, nan, inf, -inf, 0, -0.0, 1e-30};
+        double[] bs = {1.5, 1e-30, 0, -0.0, -2, nan, inf, -inf};
+        // Every (a, b) pair, then a few more: 67 elements run vector loops and a tail of any width up to 16.
+        int n = 67;
+        double[] a = new double[n];
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = as[i % as.length];
+            b[i] = bs[(i / as.length) % bs.length];
+        }
+        for (DType type : floatTypes()) {
+            String what = "RELU_BACKWARD " + type;
+            Shape row = Shape.of(n);
+            StridedView out = output(type, row, Layout.CONTIGUOUS);
+            backend.binary(BinaryOp.RELU_BACKWARD, place(type, row, a, Layout.CONTIGUOUS),
+                    place(type, row, b, Layout.OFFSET), out);
+            assertBitwise(what + " contiguous", type, reluBackward(a, b), read(out));
+            // a [67, 3] grid, none of it contiguous: a transposed, b and the output padded
+            Shape grid = Shape.of(n, 3);
+            double[] a3 = new double[3 * n];
+            double[] b3 = new double[3 * n];
+            for (int i = 0; i < 3 * n; i++) {
+                a3[i] = a[(i + i / n) % n];
+                b3[i] = b[i % n];
+            }
+            StridedView out3 = output(type, grid, Layout.PADDED);
+            backend.binary(BinaryOp.RELU_BACKWARD, place(type, grid, a3, Layout.TRANSPOSED),
+                    place(type, grid, b3, Layout.PADDED), out3);
+            assertBitwise(what + " strided", type, reluBackward(a3, b3), read(out3));
+            // one side a scalar broadcast with stride 0 over a contiguous row of the other
+            for (double s : new double[] {2.5, nan, inf, -inf, 0, -0.0, -2}) {
+                double[] sa = new double[n];
+                double[] sb = new double[n];
+                Arrays.fill(sa, s);
+                Arrays.fill(sb, s);
+                StridedView scalar = broadcast(type, Shape.of(1), new double[] {s}, row);
+                StridedView outA = output(type, row, Layout.CONTIGUOUS);
+                backend.binary(BinaryOp.RELU_BACKWARD, scalar, place(type, row, b, Layout.CONTIGUOUS), outA);
+                assertBitwise(what + " a = " + s + " broadcast", type, reluBackward(sa, b), read(outA));
+                StridedView outB = output(type, row, Layout.CONTIGUOUS);
+                backend.binary(BinaryOp.RELU_BACKWARD, place(type, row, a, Layout.CONTIGUOUS), scalar, outB);
+                assertBitwise(what + " b = " + s + " broadcast", type, reluBackward(a, sb), read(outB));
+            }
+        }
+        StridedView i = StridedView.contiguous(backend.allocate(DType.INT32, 4), Shape.of(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> backend.binary(BinaryOp.RELU_BACKWARD, i, i, i));
+        assertTrue(e.getMessage().contains("RELU_BACKWARD") && e.getMessage().contains("INT32"), e.getMessage());
+    }
+
+    private static double[] reluBackward(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Reference.binary(BinaryOp.RELU_BACKWARD, a[i], b[i]);
+        }
+        return r;
+    }
+
+    /** Asserts every element is bit for bit what {@code type} stores for the expected value (+0 is not -0; any NaN). */
+    private static void assertBitwise(String what, DType type, double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length, what + ": element count");
+        for (int i = 0; i < expected.length; i++) {
+            double e = stored(type, expected[i]);
+            boolean same = Double.isNaN(e) ? Double.isNaN(actual[i])
+                    : Double.doubleToLongBits(e) == Double.doubleToLongBits(actual[i]);
+            if (!same) {
+                fail(what + ": element " + i + " expected " + e + " but was " + actual[i] + "; got "
+                        + Arrays.toString(actual));
+            }
         }
     }
 

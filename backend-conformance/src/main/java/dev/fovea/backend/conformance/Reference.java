@@ -116,6 +116,8 @@ final class Reference {
                 return a > b ? 1 : 0;
             case GE:
                 return a >= b ? 1 : 0;
+            case RELU_BACKWARD:
+                return b > 0 ? a : 0.0; // +0 also for a NaN or infinite a; a NaN b is not > 0
             default:
                 throw new AssertionError("no reference for " + op);
         }

@@ -201,6 +201,10 @@ final class Elementwise {
             case GE -> {
                 for (int i = 0; i < n; i++, ai += as, bi += bs, yi += ys) y[yi] = a[ai] >= b[bi] ? 1 : 0;
             }
+            case RELU_BACKWARD -> {
+                // a where b > 0, else +0 (a NaN or infinite a included; a NaN b is not > 0)
+                for (int i = 0; i < n; i++, ai += as, bi += bs, yi += ys) y[yi] = b[bi] > 0 ? a[ai] : 0.0;
+            }
             default -> throw new IllegalArgumentException("binary: unsupported op " + op);
         }
     }
@@ -246,6 +250,10 @@ final class Elementwise {
             }
             case GE -> {
                 for (int i = 0; i < n; i++, ai += as, bi += bs, yi += ys) y[yi] = a[ai] >= b[bi] ? 1 : 0;
+            }
+            case RELU_BACKWARD -> {
+                // a where b > 0, else +0 (a NaN or infinite a included; a NaN b is not > 0)
+                for (int i = 0; i < n; i++, ai += as, bi += bs, yi += ys) y[yi] = b[bi] > 0 ? a[ai] : 0.0f;
             }
             default -> throw new IllegalArgumentException("binary: unsupported op " + op);
         }

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link SimdElementwise} with the Vector API: one loop per op and layout (the JIT needs the
  * operation to be a constant to compile it to vector instructions), the tail in scalar code with
  * the same expression. Generated code: keep every op's vector and scalar forms equivalent
- * (RELU is {@code max(v, 0)}, which keeps NaN and turns -0 into +0 like the scalar rule).
+ * (RELU is {@code max(v, 0)}, which keeps NaN and turns -0 into +0 like the scalar rule;
+ * RELU_BACKWARD blends a into +0 under the mask {@code b > 0}, false for a NaN b).
  * Loaded only when {@code jdk.incubator.vector} is present (see {@link Simd}).
  */
 final class ElementwiseVectorKernel extends SimdElementwise {
@@ -53,6 +54,7 @@ final class ElementwiseVectorKernel extends SimdElementwise {
             case LE -> le(layout, a, ai, b, bi, y, yi, n);
             case GT -> gt(layout, a, ai, b, bi, y, yi, n);
             case GE -> ge(layout, a, ai, b, bi, y, yi, n);
+            case RELU_BACKWARD -> reluBackward(layout, a, ai, b, bi, y, yi, n);
             default -> {
                 return false;
             }
@@ -576,4 +578,42 @@ final class ElementwiseVectorKernel extends SimdElementwise {
         }
     }
 
+    private static void reluBackward(int layout, float[] a, int ai, float[] b, int bi, float[] y, int yi, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        if (layout == 3) {
+            for (; i < upper; i += L) {
+                FloatVector va = FloatVector.fromArray(S, a, ai + i);
+                FloatVector vb = FloatVector.fromArray(S, b, bi + i);
+                ZERO.blend(va, vb.compare(VectorOperators.GT, ZERO)).intoArray(y, yi + i);
+            }
+            for (; i < n; i++) {
+                float x = a[ai + i];
+                float z = b[bi + i];
+                y[yi + i] = z > 0 ? x : 0.0f;
+            }
+        } else if (layout == 2) {
+            float z = b[bi];
+            FloatVector vb = FloatVector.broadcast(S, z);
+            for (; i < upper; i += L) {
+                FloatVector va = FloatVector.fromArray(S, a, ai + i);
+                ZERO.blend(va, vb.compare(VectorOperators.GT, ZERO)).intoArray(y, yi + i);
+            }
+            for (; i < n; i++) {
+                float x = a[ai + i];
+                y[yi + i] = z > 0 ? x : 0.0f;
+            }
+        } else {
+            float x = a[ai];
+            FloatVector va = FloatVector.broadcast(S, x);
+            for (; i < upper; i += L) {
+                FloatVector vb = FloatVector.fromArray(S, b, bi + i);
+                ZERO.blend(va, vb.compare(VectorOperators.GT, ZERO)).intoArray(y, yi + i);
+            }
+            for (; i < n; i++) {
+                float z = b[bi + i];
+                y[yi + i] = z > 0 ? x : 0.0f;
+            }
+        }
+    }
 }

@@ -820,6 +820,7 @@ public final class OpenClBackend implements Backend {
             case LE -> 10;
             case GT -> 11;
             case GE -> 12;
+            case RELU_BACKWARD -> 13;
         };
     }
 

@@ -5,7 +5,7 @@
  *     #define K(name) name##_f32   / name##_f64
  * in front, and #undefs them after, so one program holds both instantiations.
  *
- * Op codes are assigned in OpenClKernels (Java) and listed beside each switch.
+ * Op codes are assigned in OpenClBackend (unaryCode, binaryCode, ...) and listed beside each switch.
  */
 
 /* Unary op codes: 0 IDENTITY, 1 NEG, 2 ABS, 3 SIGN, 4 EXP, 5 LOG, 6 SQRT, 7 RECIPROCAL,
@@ -47,7 +47,8 @@ inline REAL K(unary_op)(int op, REAL v) {
 }
 
 /* Binary op codes: 0 ADD, 1 SUB, 2 MUL, 3 DIV, 4 POW, 5 MAXIMUM, 6 MINIMUM, 7 EQ, 8 NE, 9 LT,
- * 10 LE, 11 GT, 12 GE. MAXIMUM/MINIMUM follow Java's Math.max/min (NaN wins, -0 < +0). */
+ * 10 LE, 11 GT, 12 GE, 13 RELU_BACKWARD. MAXIMUM/MINIMUM follow Java's Math.max/min (NaN wins,
+ * -0 < +0). RELU_BACKWARD is a where b > 0, else +0 (also for a NaN/Inf a; a NaN b gives 0). */
 inline REAL K(binary_op)(int op, REAL a, REAL b) {
     switch (op) {
         case 0:
@@ -78,8 +79,10 @@ inline REAL K(binary_op)(int op, REAL a, REAL b) {
             return a <= b ? (REAL) 1 : (REAL) 0;
         case 11:
             return a > b ? (REAL) 1 : (REAL) 0;
-        default:
+        case 12:
             return a >= b ? (REAL) 1 : (REAL) 0;
+        default:
+            return b > 0 ? a : (REAL) 0;
     }
 }
 

@@ -771,8 +771,8 @@ public final class DenseTensor implements Tensor {
     public DenseTensor relu() {
         DenseTensor x = this;
         DenseTensor out = unaryRaw("relu", UnaryOp.RELU);
-        return record(out, "relu", g -> new DenseTensor[] {g.mul(x.binaryRaw("relu", BinaryOp.GT, x.constant(0)))},
-                this);
+        // g where x > 0, else 0 (also where g is NaN or infinite), in one kernel with no mask tensor
+        return record(out, "relu", g -> new DenseTensor[] {g.binaryRaw("relu", BinaryOp.RELU_BACKWARD, x)}, this);
     }
 
     @Override

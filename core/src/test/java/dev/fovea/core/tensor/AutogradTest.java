@@ -114,6 +114,35 @@ class AutogradTest {
     }
 
     @Test
+    void reluGradientIsZeroWhereTheInputIsNotPositiveEvenForANanOrInfiniteGradient() {
+        double nan = Double.NaN;
+        double inf = Double.POSITIVE_INFINITY;
+        double[] x = {-2, -0.0, 0, nan, -inf, 0.5, 3, 2, inf, 1e-30};
+        double[] g = {nan, inf, -inf, nan, nan, -1.5, nan, inf, 4, -inf};
+        double[] expected = {0, 0, 0, 0, 0, -1.5, nan, inf, 4, -inf};
+        for (DType type : List.of(DType.FLOAT32, DType.FLOAT64)) {
+            CountingBackend counting = new CountingBackend(cpu().backend());
+            BackendDevice device = new BackendDevice(counting);
+            Tensor input = Tensors.of(device, x, x.length).to(type).requiresGrad(true);
+            Tensor y = input.relu();
+            Tensor gradient = Tensors.of(device, g, g.length).to(type);
+            counting.reset();
+            y.backward(gradient, false);
+            assertEquals(1, counting.count("binary"), "relu's backward is one kernel");
+            assertEquals(0, counting.count("fill"), "and needs no constant");
+            double[] got = input.grad().toDoubleArray();
+            for (int i = 0; i < x.length; i++) {
+                String what = type + " relu'(" + x[i] + ") * " + g[i] + " = " + got[i];
+                if (Double.isNaN(expected[i])) {
+                    assertTrue(Double.isNaN(got[i]), what);
+                } else {
+                    assertEquals(expected[i], got[i], 0, what);
+                }
+            }
+        }
+    }
+
+    @Test
     void backwardNeedsSomethingThatRequiresGrad() {
         Tensor x = Tensors.of(cpu(), new double[] {1, 2}, 2);
         assertThrows(IllegalStateException.class, () -> x.sum().backward());

@@ -651,6 +651,14 @@ public final class CpuBackend implements Backend {
         return new int[] {x.dim(0) * x.dim(1), x.dim(2), x.dim(3), oh, ow};
     }
 
+    /**
+     * Whether the SIMD max-pooling kernel takes this FLOAT32 pooling: the plain 2x2 window, and every
+     * window inside the input ({@link PoolSpec#outHeight} gives 1 for a height of 1).
+     */
+    private boolean plain2x2Simd(PoolSpec spec, int[] g) {
+        return kernels.pool != null && FloatKernels.isPlain2x2(spec) && 2 * g[3] <= g[1] && 2 * g[4] <= g[2];
+    }
+
     @Override
     public void pool2d(PoolOp op, StridedView x, StridedView out, PoolSpec spec) {
         Objects.requireNonNull(op, "op");
@@ -666,7 +674,9 @@ public final class CpuBackend implements Backend {
         Dense dx = dense(x);
         Dense dout = denseOut(out);
         boolean max = op == PoolOp.MAX;
-        if (out.dtype() == DType.FLOAT32) {
+        if (out.dtype() == DType.FLOAT32 && max && plain2x2Simd(spec, g)) {
+            kernels.pool.max2x2All(dx.f, dx.off, dout.f, dout.off, g[0], g[1], g[2], g[3], g[4], par);
+        } else if (out.dtype() == DType.FLOAT32) {
             FloatKernels.pool2dAll(max, spec, dx.f, dx.off, dout.f, dout.off, g[0], g[1], g[2], g[3], g[4], par);
         } else {
             DoubleKernels.pool2dAll(max, spec, dx.d, dx.off, dout.d, dout.off, g[0], g[1], g[2], g[3], g[4], par);
@@ -692,7 +702,10 @@ public final class CpuBackend implements Backend {
         Dense dg = dense(gradOut);
         Dense dgi = denseOut(gradInput);
         boolean max = op == PoolOp.MAX;
-        if (gradInput.dtype() == DType.FLOAT32) {
+        if (gradInput.dtype() == DType.FLOAT32 && max && plain2x2Simd(spec, g)) {
+            kernels.pool.max2x2BackwardAll(dx.f, dx.off, dg.f, dg.off, dgi.f, dgi.off, g[0], g[1], g[2], g[3], g[4],
+                    par);
+        } else if (gradInput.dtype() == DType.FLOAT32) {
             FloatKernels.pool2dBackwardAll(max, spec, dx.f, dx.off, dg.f, dg.off, dgi.f, dgi.off, g[0], g[1], g[2],
                     g[3], g[4], par);
         } else {

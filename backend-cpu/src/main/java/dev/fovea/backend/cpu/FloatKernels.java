@@ -108,20 +108,81 @@ final class FloatKernels {
         return best;
     }
 
+    /**
+     * Forward of the 2x2 windows {@code [ox0, ox1)} of one output row: input rows at {@code r} and
+     * {@code r + w}, outputs at {@code o}. The FLOAT32 Vector API kernel runs the rows too narrow
+     * for its vectors with it.
+     */
+    static void max2x2Row(float[] x, int r, int w, float[] out, int o, int ox0, int ox1) {
+        for (int ox = ox0, i = r + 2 * ox0; ox < ox1; ox++, i += 2) {
+            // Math.max: branch-free, NaN wins; of +0 and -0 it returns +0 (the first-maximum
+            // rule could return -0: the same value)
+            out[o + ox] = Math.max(Math.max(x[i], x[i + 1]), Math.max(x[i + w], x[i + w + 1]));
+        }
+    }
+
+    /**
+     * Gradient of the 2x2 windows {@code [ox0, ox1)} of one output row: input rows at {@code r} and
+     * {@code r + w} of {@code x}, at {@code gr} and {@code gr + w} of {@code gx}; every element of
+     * those windows is written. The FLOAT32 Vector API kernel runs narrow rows and steps holding a
+     * NaN with it.
+     */
+    static void max2x2BackwardRow(float[] x, int r, int w, float[] gout, int o, float[] gx, int gr, int ox0,
+            int ox1) {
+        for (int ox = ox0; ox < ox1; ox++) {
+            int i = r + 2 * ox;
+            int j = gr + 2 * ox;
+            float v0 = x[i];
+            float v1 = x[i + 1];
+            float v2 = x[i + w];
+            float v3 = x[i + w + 1];
+            float g = gout[o + ox];
+            float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+            long e0;
+            long e1;
+            long e2;
+            if (m == m) {
+                // the first element equal to the maximum takes the gradient; masks, not
+                // branches (which element wins is unpredictable in real activations)
+                e0 = v0 == m ? -1L : 0L;
+                e1 = (v1 == m ? -1L : 0L) & ~e0;
+                e2 = (v2 == m ? -1L : 0L) & ~(e0 | e1);
+            } else {
+                int best = argmax4Nan(v0, v1, v2, v3);
+                e0 = best == 0 ? -1L : 0L;
+                e1 = best == 1 ? -1L : 0L;
+                e2 = best == 2 ? -1L : 0L;
+            }
+            long e3 = ~(e0 | e1 | e2);
+            gx[j] = Bits.masked(g, e0);
+            gx[j + 1] = Bits.masked(g, e1);
+            gx[j + w] = Bits.masked(g, e2);
+            gx[j + w + 1] = Bits.masked(g, e3);
+        }
+    }
+
+    /**
+     * Zeros the gradient no 2x2 window reaches in the {@code h x w} plane at {@code gp}: the last
+     * column of an odd width, the last row of an odd height.
+     */
+    static void max2x2ZeroEdges(float[] gx, int gp, int h, int w) {
+        if ((w & 1) != 0) {
+            for (int y = 0, end = h & ~1; y < end; y++) {
+                gx[gp + y * w + w - 1] = 0;
+            }
+        }
+        if ((h & 1) != 0) {
+            Arrays.fill(gx, gp + (h - 1) * w, gp + h * w, 0);
+        }
+    }
+
     /** Forward pooling of planes {@code [plane0, plane1)} of {@code h x w} into {@code oh x ow}. */
     static void pool2d(boolean max, PoolSpec s, float[] x, int xo, float[] out, int oo, int h, int w, int oh,
             int ow, int plane0, int plane1) {
         if (max && isPlain2x2(s)) {
             for (int pl = plane0; pl < plane1; pl++) {
                 for (int oy = 0; oy < oh; oy++) {
-                    int r0 = xo + pl * h * w + 2 * oy * w;
-                    int r1 = r0 + w;
-                    int o = oo + (pl * oh + oy) * ow;
-                    for (int ox = 0, i = 0; ox < ow; ox++, i += 2) {
-                        // Math.max: branch-free, NaN wins; of +0 and -0 it returns +0 (the first-maximum
-                        // rule could return -0: the same value)
-                        out[o + ox] = Math.max(Math.max(x[r0 + i], x[r0 + i + 1]), Math.max(x[r1 + i], x[r1 + i + 1]));
-                    }
+                    max2x2Row(x, xo + pl * h * w + 2 * oy * w, w, out, oo + (pl * oh + oy) * ow, 0, ow);
                 }
             }
             return;
@@ -160,45 +221,10 @@ final class FloatKernels {
             for (int pl = plane0; pl < plane1; pl++) {
                 int plane = pl * h * w;
                 for (int oy = 0; oy < oh; oy++) {
-                    int r0 = plane + 2 * oy * w;
-                    int r1 = r0 + w;
-                    int o = go + (pl * oh + oy) * ow;
-                    for (int ox = 0, i = 0; ox < ow; ox++, i += 2) {
-                        float v0 = x[xo + r0 + i];
-                        float v1 = x[xo + r0 + i + 1];
-                        float v2 = x[xo + r1 + i];
-                        float v3 = x[xo + r1 + i + 1];
-                        float g = gout[o + ox];
-                        float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
-                        long e0;
-                        long e1;
-                        long e2;
-                        if (m == m) {
-                            // the first element equal to the maximum takes the gradient; masks, not
-                            // branches (which element wins is unpredictable in real activations)
-                            e0 = v0 == m ? -1L : 0L;
-                            e1 = (v1 == m ? -1L : 0L) & ~e0;
-                            e2 = (v2 == m ? -1L : 0L) & ~(e0 | e1);
-                        } else {
-                            int best = argmax4Nan(v0, v1, v2, v3);
-                            e0 = best == 0 ? -1L : 0L;
-                            e1 = best == 1 ? -1L : 0L;
-                            e2 = best == 2 ? -1L : 0L;
-                        }
-                        long e3 = ~(e0 | e1 | e2);
-                        gx[gxo + r0 + i] = Bits.masked(g, e0);
-                        gx[gxo + r0 + i + 1] = Bits.masked(g, e1);
-                        gx[gxo + r1 + i] = Bits.masked(g, e2);
-                        gx[gxo + r1 + i + 1] = Bits.masked(g, e3);
-                    }
-                    if (2 * ow < w) { // an odd width leaves the last column out of every window
-                        gx[gxo + r0 + w - 1] = 0;
-                        gx[gxo + r1 + w - 1] = 0;
-                    }
+                    int r = plane + 2 * oy * w;
+                    max2x2BackwardRow(x, xo + r, w, gout, go + (pl * oh + oy) * ow, gx, gxo + r, 0, ow);
                 }
-                if (2 * oh < h) {
-                    Arrays.fill(gx, gxo + plane + (h - 1) * w, gxo + plane + h * w, 0);
-                }
+                max2x2ZeroEdges(gx, gxo + plane, h, w);
             }
             return;
         }

@@ -16,6 +16,8 @@ final class Kernels {
     final boolean simd;
     /** SIMD elementwise rows for FLOAT32, or null (scalar loops only). */
     final SimdElementwise elementwise;
+    /** SIMD 2x2 max pooling for FLOAT32, or null (scalar loops only). */
+    final SimdPool pool;
 
     Kernels(boolean simd, int threads) {
         if (simd && !Simd.modulePresent()) {
@@ -26,6 +28,7 @@ final class Kernels {
         this.floats = simd ? VectorKernels.floats() : new FloatScalarKernel();
         this.doubles = simd ? VectorKernels.doubles() : new DoubleScalarKernel();
         this.elementwise = simd ? VectorKernels.elementwise() : null;
+        this.pool = simd ? VectorKernels.pool() : null;
         this.parallel = Parallel.of(threads);
     }
 

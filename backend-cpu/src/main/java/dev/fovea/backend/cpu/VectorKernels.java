@@ -19,4 +19,9 @@ final class VectorKernels {
     static SimdElementwise elementwise() {
         return new ElementwiseVectorKernel();
     }
+
+    /** The 2x2 max-pooling kernel, or null where the vectors it needs are too short. */
+    static SimdPool pool() {
+        return PoolVectorKernel.supported() ? new PoolVectorKernel() : null;
+    }
 }

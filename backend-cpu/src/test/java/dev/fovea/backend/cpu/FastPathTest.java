@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CPU backend's fast paths (packed, blocked GEMM with the Vector API or scalar micro-kernel;
- * convolution packed straight from the image) against simple reference loops in double, with sizes
- * that cross every block boundary and leave tails, for both micro-kernels and both dtypes; and the
- * same bits for every thread count.
+ * convolution packed straight from the image; 2x2 max pooling) against simple reference loops, with
+ * sizes that cross every block boundary and leave tails, for both micro-kernels and both dtypes; and
+ * the same bits for every thread count.
  */
 class FastPathTest {
     private static final DeviceInfo DEVICE = new CpuBackendProvider().devices().get(0);
@@ -351,6 +351,192 @@ class FastPathTest {
                 }
             }
         }
+    }
+
+    // ---- 2x2 max pooling ------------------------------------------------------------------------
+
+    /** {planes, h, w}: outputs narrower than, equal to and past a vector step; odd edges; one row. */
+    private static final int[][] POOL_SHAPES = {
+        {3, 2, 2}, {2, 3, 3}, {2, 2, 5}, {3, 4, 7}, {2, 5, 8}, {3, 2, 9}, {2, 7, 14}, {2, 6, 15}, {3, 3, 16},
+        {2, 4, 17}, {2, 28, 28}, {3, 9, 31}, {2, 5, 33}, {2, 2, 40}, {5, 14, 14}
+    };
+
+    /** Few distinct values (ties in most windows), signed zeros, infinities; NaNs (three encodings) if asked. */
+    private static float poolValue(SplittableRandom r, boolean nans) {
+        if (nans && r.nextInt(30) == 0) {
+            return new float[] {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001)}[r.nextInt(3)];
+        }
+        float[] values = {-2, -1, -0f, 0f, 0f, 0.5f, 1, 1, 3, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        return r.nextInt(4) == 0 ? (float) r.nextDouble(-4, 4) : values[r.nextInt(values.length)];
+    }
+
+    /** The maximum by Math.max (NaN wins, +0 over -0), as the scalar forward gives it. */
+    private static float windowMax(float v0, float v1, float v2, float v3) {
+        return Math.max(Math.max(v0, v1), Math.max(v2, v3));
+    }
+
+    /** Which of the window's elements (in scan order) takes the gradient: the first NaN, else the first maximum. */
+    private static int windowWinner(float... v) {
+        int best = 0;
+        for (int k = 1; k < 4; k++) {
+            if (v[best] == v[best] && (v[k] > v[best] || v[k] != v[k])) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Reference 2x2 max pooling of {@code planes x h x w} at offset 0: fills {@code out} and
+     * {@code gx} (every element: the gradient, or +0).
+     */
+    private static void maxPoolReference(float[] x, float[] g, int planes, int h, int w, float[] out, float[] gx) {
+        int oh = h / 2;
+        int ow = w / 2;
+        java.util.Arrays.fill(gx, 0, planes * h * w, 0f);
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int[] at = new int[4];
+                    float[] v = new float[4];
+                    for (int k = 0; k < 4; k++) {
+                        at[k] = (p * h + 2 * oy + k / 2) * w + 2 * ox + k % 2;
+                        v[k] = x[at[k]];
+                    }
+                    int o = (p * oh + oy) * ow + ox;
+                    out[o] = windowMax(v[0], v[1], v[2], v[3]);
+                    gx[at[windowWinner(v)]] = g[o];
+                }
+            }
+        }
+    }
+
+    @Test
+    void maxPool2x2GivesTheWindowMaximumAndTheFirstMaximumItsGradient() {
+        // one row pair, twelve windows: ties, signed zeros, infinities and every winning position in
+        // windows 0-3 and 8-11; NaNs (which send their whole vector step to the scalar rule) in 4-7
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        double[] x = {
+            1, 1, -0f, 0f, 3, 7, -3, -3, 5, 5, nan, 1, inf, -inf, 1, 2, 1, 2, -inf, -inf, -1, -0f, 2, -1,
+            1, 1, 0f, -0f, 7, 2, -0f, -3, 5, nan, nan, 9, inf, inf, 3, 4, 3, 4, -inf, -inf, 0f, -5, 2, 2,
+        };
+        double[] g = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120};
+        double[] wantOut = {1, 0, 7, -0f, nan, nan, inf, 4, 4, -inf, 0, 2};
+        double[] wantGx = {
+            10, 0, 20, 0, 0, 30, 0, 0, 0, 0, 60, 0, 70, 0, 0, 0, 0, 0, 100, 0, 0, 110, 120, 0,
+            0, 0, 0, 0, 0, 0, 40, 0, 0, 50, 0, 0, 0, 0, 0, 80, 0, 90, 0, 0, 0, 0, 0, 0,
+        };
+        dev.fovea.api.backend.PoolSpec spec = dev.fovea.api.backend.PoolSpec.of(2, 2);
+        for (CpuBackend b : backends(1)) {
+            StridedView xv = dense(b, DType.FLOAT32, x, Shape.of(1, 1, 2, 24));
+            StridedView out = empty(b, DType.FLOAT32, Shape.of(1, 1, 1, 12));
+            b.pool2d(dev.fovea.api.backend.PoolOp.MAX, xv, out, spec);
+            assertArrayEquals(wantOut, get(b, out), "pool2d " + b.kernelDescription()); // +0, not -0: bits compared
+            StridedView gx = empty(b, DType.FLOAT32, Shape.of(1, 1, 2, 24));
+            b.pool2dBackward(dev.fovea.api.backend.PoolOp.MAX, xv, dense(b, DType.FLOAT32, g, Shape.of(1, 1, 1, 12)), gx,
+                    spec);
+            assertArrayEquals(wantGx, get(b, gx), "pool2dBackward " + b.kernelDescription());
+        }
+    }
+
+    @Test
+    void maxPool2x2MatchesTheReferenceOnEveryShapeAndSpecialValue() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        dev.fovea.api.backend.PoolSpec spec = dev.fovea.api.backend.PoolSpec.of(2, 2);
+        for (int[] s : POOL_SHAPES) {
+            for (boolean nans : new boolean[] {false, true}) {
+                int planes = s[0];
+                int h = s[1];
+                int w = s[2];
+                Shape xs = Shape.of(1, planes, h, w);
+                Shape os = Shape.of(1, planes, h / 2, w / 2);
+                float[] x = new float[planes * h * w];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = poolValue(rnd, nans);
+                }
+                float[] g = new float[(int) os.numel()];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = i % 5 == 0 ? -0f : (float) rnd.nextDouble(-1, 1); // -0 must keep its sign
+                }
+                float[] out = new float[g.length];
+                float[] gx = new float[x.length];
+                maxPoolReference(x, g, planes, h, w, out, gx);
+                for (int threads : new int[] {1, 3}) {
+                    for (CpuBackend b : backends(threads)) {
+                        String what = java.util.Arrays.toString(s) + (nans ? " with NaN " : " ") + b.kernelDescription();
+                        StridedView xv = dense(b, DType.FLOAT32, widen(x), xs);
+                        StridedView ov = empty(b, DType.FLOAT32, os);
+                        b.pool2d(dev.fovea.api.backend.PoolOp.MAX, xv, ov, spec);
+                        assertArrayEquals(widen(out), get(b, ov), "pool2d " + what);
+                        StridedView gv = empty(b, DType.FLOAT32, xs); // NaN: every element must be written
+                        b.pool2dBackward(dev.fovea.api.backend.PoolOp.MAX, xv, dense(b, DType.FLOAT32, widen(g), os), gv,
+                                spec);
+                        assertArrayEquals(widen(gx), get(b, gv), "pool2dBackward " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The Vector API kernel against the scalar loops on raw arrays: offsets, a range of planes
+     * (nothing outside it touched), NaN payloads, and a gradient buffer full of garbage.
+     */
+    @Test
+    void maxPoolVectorKernelMatchesTheScalarLoopsAndWritesOnlyItsPlanes() {
+        SimdPool simd = VectorKernels.pool();
+        assertTrue(simd != null, "the 2x2 pooling kernel needs vectors of 4 floats or more");
+        dev.fovea.api.backend.PoolSpec spec = dev.fovea.api.backend.PoolSpec.of(2, 2);
+        SplittableRandom rnd = new SplittableRandom(23);
+        int garbage = 0x7fbadbad; // a NaN no kernel produces
+        for (int[] s : POOL_SHAPES) {
+            int planes = s[0] + 2;
+            int h = s[1];
+            int w = s[2];
+            int oh = h / 2;
+            int ow = w / 2;
+            int xo = 3;
+            int oo = 5;
+            int gxo = 2;
+            float[] x = new float[xo + planes * h * w + 4];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = poolValue(rnd, true);
+            }
+            float[] g = new float[oo + planes * oh * ow + 1];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            float[][] outs = new float[2][oo + planes * oh * ow + 3];
+            float[][] gxs = new float[2][gxo + planes * h * w + 6];
+            for (int k = 0; k < 2; k++) {
+                java.util.Arrays.fill(outs[k], Float.intBitsToFloat(garbage));
+                java.util.Arrays.fill(gxs[k], Float.intBitsToFloat(garbage));
+            }
+            FloatKernels.pool2d(true, spec, x, xo, outs[0], oo, h, w, oh, ow, 1, planes - 1);
+            simd.max2x2(x, xo, outs[1], oo, h, w, oh, ow, 1, planes - 1);
+            FloatKernels.pool2dBackward(true, spec, x, xo, g, oo, gxs[0], gxo, h, w, oh, ow, 1, planes - 1);
+            simd.max2x2Backward(x, xo, g, oo, gxs[1], gxo, h, w, oh, ow, 1, planes - 1);
+            String what = java.util.Arrays.toString(s);
+            assertArrayEquals(outs[0], outs[1], "max2x2 " + what);
+            assertArrayEquals(gxs[0], gxs[1], "max2x2Backward " + what);
+            for (int i = 0; i < gxs[1].length; i++) {
+                boolean mine = i >= gxo + h * w && i < gxo + (planes - 1) * h * w;
+                assertEquals(!mine, Float.floatToRawIntBits(gxs[1][i]) == garbage, what + " gx[" + i + "]");
+            }
+            for (int i = 0; i < outs[1].length; i++) {
+                boolean mine = i >= oo + oh * ow && i < oo + (planes - 1) * oh * ow;
+                assertEquals(!mine, Float.floatToRawIntBits(outs[1][i]) == garbage, what + " out[" + i + "]");
+            }
+        }
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     // ---- the same bits for every thread count ---------------------------------------------------

@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@link #tileRows} reads B rows through an offset table (the implicit im2col of a
  * convolution, see {@link DoubleConv}).
  *
- * <p>The tile methods are generated (one straight-line method each: the JIT keeps vectors in
- * registers only when nothing is passed to a helper method); edit the generator's pattern, not one
- * method. Loaded only when {@code jdk.incubator.vector} is present (see {@link Simd}).
+ * <p>The tile methods are straight-line code, one method each (the JIT keeps vectors in registers
+ * only when nothing is passed to a helper method), and they only store their tile: accumulating
+ * calls go through a scratch tile (see {@link #scratch}). They repeat one pattern on purpose; change
+ * them all alike. Loaded only when {@code jdk.incubator.vector} is present (see {@link Simd}).
  */
 final class DoubleVectorKernel extends DoubleMicroKernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -37,11 +38,7 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
     @Override
     void tile(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co, int ldc,
             boolean accumulate) {
-        if (WIDE) {
-            tile12x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-        } else {
-            tile6x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-        }
+        tilePart(mr, nr, kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
     }
 
     @Override
@@ -57,25 +54,55 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
     @Override
     void tilePart(int rows, int cols, int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
             int ldc, boolean accumulate) {
+        int tileRows = !WIDE ? mr : rows <= 4 ? 4 : rows <= 8 ? 8 : 12;
+        int tileCols = !WIDE || cols > L ? nr : L;
+        double[] t = accumulate ? scratch() : c;
+        int to = accumulate ? 0 : co;
+        int ldt = accumulate ? tileCols : ldc;
         if (!WIDE) {
-            tile6x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-        } else if (cols == L) {
-            switch (rows) {
-                case 4 -> tile4x1(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-                case 8 -> tile8x1(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-                default -> tile12x1(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+            tile6x2(kc, a, ao, b, bo, ldb, t, to, ldt);
+        } else if (tileCols == L) {
+            switch (tileRows) {
+                case 4 -> tile4x1(kc, a, ao, b, bo, ldb, t, to, ldt);
+                case 8 -> tile8x1(kc, a, ao, b, bo, ldb, t, to, ldt);
+                default -> tile12x1(kc, a, ao, b, bo, ldb, t, to, ldt);
             }
         } else {
-            switch (rows) {
-                case 4 -> tile4x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-                case 8 -> tile8x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
-                default -> tile12x2(kc, a, ao, b, bo, ldb, c, co, ldc, accumulate);
+            switch (tileRows) {
+                case 4 -> tile4x2(kc, a, ao, b, bo, ldb, t, to, ldt);
+                case 8 -> tile8x2(kc, a, ao, b, bo, ldb, t, to, ldt);
+                default -> tile12x2(kc, a, ao, b, bo, ldb, t, to, ldt);
+            }
+        }
+        if (accumulate) {
+            addTile(tileRows, tileCols, t, c, co, ldc);
+        }
+    }
+
+    /**
+     * This thread's tile for accumulating calls. The tile methods only store: an epilogue that also
+     * loads and adds C doubled their size, and C2 then gave up intrinsifying some of their stores
+     * (seen with -XX:+PrintInlining: "failed to inline (intrinsic)"), which ran the Vector API's slow
+     * Java fallback. Accumulating calls compute into this tile and {@link #addTile} adds it to C:
+     * the same sum, {@code tile + C}, as before, bit for bit.
+     */
+    private static double[] scratch() {
+        return Workspace.doubles(Workspace.TILE, 12 * 2 * L);
+    }
+
+    /** {@code C[0:rows, 0:cols] = t + C} for a tile {@code t} with leading dimension {@code cols}. */
+    private static void addTile(int rows, int cols, double[] t, double[] c, int co, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int cr = co + r * ldc;
+            int tr = r * cols;
+            for (int j = 0; j < cols; j += L) {
+                DoubleVector.fromArray(S, t, tr + j).add(DoubleVector.fromArray(S, c, cr + j)).intoArray(c, cr + j);
             }
         }
     }
 
     private static void tile12x2(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
@@ -122,85 +149,46 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c11_0 = x.fma(b0, c11_0);
             c11_1 = x.fma(b1, c11_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            c6_1.add(DoubleVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-            c7_1.add(DoubleVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
-            int r8 = co + 8 * ldc;
-            c8_0.add(DoubleVector.fromArray(S, c, r8)).intoArray(c, r8);
-            c8_1.add(DoubleVector.fromArray(S, c, r8 + L)).intoArray(c, r8 + L);
-            int r9 = co + 9 * ldc;
-            c9_0.add(DoubleVector.fromArray(S, c, r9)).intoArray(c, r9);
-            c9_1.add(DoubleVector.fromArray(S, c, r9 + L)).intoArray(c, r9 + L);
-            int r10 = co + 10 * ldc;
-            c10_0.add(DoubleVector.fromArray(S, c, r10)).intoArray(c, r10);
-            c10_1.add(DoubleVector.fromArray(S, c, r10 + L)).intoArray(c, r10 + L);
-            int r11 = co + 11 * ldc;
-            c11_0.add(DoubleVector.fromArray(S, c, r11)).intoArray(c, r11);
-            c11_1.add(DoubleVector.fromArray(S, c, r11 + L)).intoArray(c, r11 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            c6_1.intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-            c7_1.intoArray(c, r7 + L);
-            int r8 = co + 8 * ldc;
-            c8_0.intoArray(c, r8);
-            c8_1.intoArray(c, r8 + L);
-            int r9 = co + 9 * ldc;
-            c9_0.intoArray(c, r9);
-            c9_1.intoArray(c, r9 + L);
-            int r10 = co + 10 * ldc;
-            c10_0.intoArray(c, r10);
-            c10_1.intoArray(c, r10 + L);
-            int r11 = co + 11 * ldc;
-            c11_0.intoArray(c, r11);
-            c11_1.intoArray(c, r11 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        c6_1.intoArray(c, r6 + L);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
+        c7_1.intoArray(c, r7 + L);
+        int r8 = co + 8 * ldc;
+        c8_0.intoArray(c, r8);
+        c8_1.intoArray(c, r8 + L);
+        int r9 = co + 9 * ldc;
+        c9_0.intoArray(c, r9);
+        c9_1.intoArray(c, r9 + L);
+        int r10 = co + 10 * ldc;
+        c10_0.intoArray(c, r10);
+        c10_1.intoArray(c, r10 + L);
+        int r11 = co + 11 * ldc;
+        c11_0.intoArray(c, r11);
+        c11_1.intoArray(c, r11 + L);
     }
 
     private static void tile8x2(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
@@ -234,61 +222,34 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c7_0 = x.fma(b0, c7_0);
             c7_1 = x.fma(b1, c7_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            c6_1.add(DoubleVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-            c7_1.add(DoubleVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            c6_1.intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-            c7_1.intoArray(c, r7 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        c6_1.intoArray(c, r6 + L);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
+        c7_1.intoArray(c, r7 + L);
     }
 
     private static void tile4x2(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0;
@@ -309,37 +270,22 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c3_0 = x.fma(b0, c3_0);
             c3_1 = x.fma(b1, c3_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
     }
 
     private static void tile12x1(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0;
         DoubleVector c7_0 = c0_0, c8_0 = c0_0, c9_0 = c0_0, c10_0 = c0_0, c11_0 = c0_0;
@@ -371,61 +317,34 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             x = DoubleVector.broadcast(S, a[ai + 11]);
             c11_0 = x.fma(b0, c11_0);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-            int r8 = co + 8 * ldc;
-            c8_0.add(DoubleVector.fromArray(S, c, r8)).intoArray(c, r8);
-            int r9 = co + 9 * ldc;
-            c9_0.add(DoubleVector.fromArray(S, c, r9)).intoArray(c, r9);
-            int r10 = co + 10 * ldc;
-            c10_0.add(DoubleVector.fromArray(S, c, r10)).intoArray(c, r10);
-            int r11 = co + 11 * ldc;
-            c11_0.add(DoubleVector.fromArray(S, c, r11)).intoArray(c, r11);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-            int r8 = co + 8 * ldc;
-            c8_0.intoArray(c, r8);
-            int r9 = co + 9 * ldc;
-            c9_0.intoArray(c, r9);
-            int r10 = co + 10 * ldc;
-            c10_0.intoArray(c, r10);
-            int r11 = co + 11 * ldc;
-            c11_0.intoArray(c, r11);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
+        int r8 = co + 8 * ldc;
+        c8_0.intoArray(c, r8);
+        int r9 = co + 9 * ldc;
+        c9_0.intoArray(c, r9);
+        int r10 = co + 10 * ldc;
+        c10_0.intoArray(c, r10);
+        int r11 = co + 11 * ldc;
+        c11_0.intoArray(c, r11);
     }
 
     private static void tile8x1(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0;
         DoubleVector c7_0 = c0_0;
@@ -449,45 +368,26 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             x = DoubleVector.broadcast(S, a[ai + 7]);
             c7_0 = x.fma(b0, c7_0);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
     }
 
     private static void tile4x1(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0;
         for (int k = 0, ai = ao, bi = bo; k < kc; k++, ai += 12, bi += ldb) {
@@ -502,29 +402,18 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             x = DoubleVector.broadcast(S, a[ai + 3]);
             c3_0 = x.fma(b0, c3_0);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
     }
 
     private static void tile6x2(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] c, int co,
-            int ldc, boolean accumulate) {
+            int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
@@ -551,63 +440,49 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c5_0 = x.fma(b0, c5_0);
             c5_1 = x.fma(b1, c5_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
     }
 
     @Override
     void tileRows(int rows, int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, double[] c, int co,
             int ldc, boolean accumulate) {
+        int tileRows = !WIDE ? mr : rows <= 4 ? 4 : rows <= 8 ? 8 : 12;
+        double[] t = accumulate ? scratch() : c;
+        int to = accumulate ? 0 : co;
+        int ldt = accumulate ? nr : ldc;
         if (!WIDE) {
-            rows6(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
-            return;
+            rows6(kc, a, ao, b, off, oo, bj, t, to, ldt);
+        } else {
+            switch (tileRows) {
+                case 4 -> rows4(kc, a, ao, b, off, oo, bj, t, to, ldt);
+                case 8 -> rows8(kc, a, ao, b, off, oo, bj, t, to, ldt);
+                default -> rows12(kc, a, ao, b, off, oo, bj, t, to, ldt);
+            }
         }
-        switch (rows) {
-            case 4 -> rows4(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
-            case 8 -> rows8(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
-            default -> rows12(kc, a, ao, b, off, oo, bj, c, co, ldc, accumulate);
+        if (accumulate) {
+            addTile(tileRows, nr, t, c, co, ldc);
         }
     }
 
     private static void rows12(int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, double[] c,
-            int co, int ldc, boolean accumulate) {
+            int co, int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
@@ -655,85 +530,46 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c11_0 = x.fma(b0, c11_0);
             c11_1 = x.fma(b1, c11_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            c6_1.add(DoubleVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-            c7_1.add(DoubleVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
-            int r8 = co + 8 * ldc;
-            c8_0.add(DoubleVector.fromArray(S, c, r8)).intoArray(c, r8);
-            c8_1.add(DoubleVector.fromArray(S, c, r8 + L)).intoArray(c, r8 + L);
-            int r9 = co + 9 * ldc;
-            c9_0.add(DoubleVector.fromArray(S, c, r9)).intoArray(c, r9);
-            c9_1.add(DoubleVector.fromArray(S, c, r9 + L)).intoArray(c, r9 + L);
-            int r10 = co + 10 * ldc;
-            c10_0.add(DoubleVector.fromArray(S, c, r10)).intoArray(c, r10);
-            c10_1.add(DoubleVector.fromArray(S, c, r10 + L)).intoArray(c, r10 + L);
-            int r11 = co + 11 * ldc;
-            c11_0.add(DoubleVector.fromArray(S, c, r11)).intoArray(c, r11);
-            c11_1.add(DoubleVector.fromArray(S, c, r11 + L)).intoArray(c, r11 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            c6_1.intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-            c7_1.intoArray(c, r7 + L);
-            int r8 = co + 8 * ldc;
-            c8_0.intoArray(c, r8);
-            c8_1.intoArray(c, r8 + L);
-            int r9 = co + 9 * ldc;
-            c9_0.intoArray(c, r9);
-            c9_1.intoArray(c, r9 + L);
-            int r10 = co + 10 * ldc;
-            c10_0.intoArray(c, r10);
-            c10_1.intoArray(c, r10 + L);
-            int r11 = co + 11 * ldc;
-            c11_0.intoArray(c, r11);
-            c11_1.intoArray(c, r11 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        c6_1.intoArray(c, r6 + L);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
+        c7_1.intoArray(c, r7 + L);
+        int r8 = co + 8 * ldc;
+        c8_0.intoArray(c, r8);
+        c8_1.intoArray(c, r8 + L);
+        int r9 = co + 9 * ldc;
+        c9_0.intoArray(c, r9);
+        c9_1.intoArray(c, r9 + L);
+        int r10 = co + 10 * ldc;
+        c10_0.intoArray(c, r10);
+        c10_1.intoArray(c, r10 + L);
+        int r11 = co + 11 * ldc;
+        c11_0.intoArray(c, r11);
+        c11_1.intoArray(c, r11 + L);
     }
 
     private static void rows8(int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, double[] c,
-            int co, int ldc, boolean accumulate) {
+            int co, int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
@@ -768,61 +604,34 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c7_0 = x.fma(b0, c7_0);
             c7_1 = x.fma(b1, c7_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            c6_1.add(DoubleVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-            c7_1.add(DoubleVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            c6_1.intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-            c7_1.intoArray(c, r7 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        c6_1.intoArray(c, r6 + L);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
+        c7_1.intoArray(c, r7 + L);
     }
 
     private static void rows4(int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, double[] c,
-            int co, int ldc, boolean accumulate) {
+            int co, int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0;
@@ -844,37 +653,22 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c3_0 = x.fma(b0, c3_0);
             c3_1 = x.fma(b1, c3_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
     }
 
     private static void rows6(int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, double[] c,
-            int co, int ldc, boolean accumulate) {
+            int co, int ldc) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
         DoubleVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
@@ -902,45 +696,24 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c5_0 = x.fma(b0, c5_0);
             c5_1 = x.fma(b1, c5_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
     }
 
     private static final int NR = 2 * L;
@@ -953,15 +726,21 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
     @Override
     void tileGather(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo, double[] c, int co,
             int ldc, boolean accumulate) {
+        double[] t = accumulate ? scratch() : c;
+        int to = accumulate ? 0 : co;
+        int ldt = accumulate ? NR : ldc;
         if (WIDE) {
-            gather8(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
+            gather8(kc, x, offA, oa, pos, pk, b, bo, t, to, ldt);
         } else {
-            gather6(kc, x, offA, oa, pos, pk, b, bo, c, co, ldc, accumulate);
+            gather6(kc, x, offA, oa, pos, pk, b, bo, t, to, ldt);
+        }
+        if (accumulate) {
+            addTile(gatherRows(), NR, t, c, co, ldc);
         }
     }
 
     private static void gather8(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo,
-            double[] c, int co, int ldc, boolean accumulate) {
+            double[] c, int co, int ldc) {
         int a0 = offA[oa + 0];
         int a1 = offA[oa + 1];
         int a2 = offA[oa + 2];
@@ -1004,61 +783,34 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c7_0 = v.fma(b0, c7_0);
             c7_1 = v.fma(b1, c7_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.add(DoubleVector.fromArray(S, c, r6)).intoArray(c, r6);
-            c6_1.add(DoubleVector.fromArray(S, c, r6 + L)).intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.add(DoubleVector.fromArray(S, c, r7)).intoArray(c, r7);
-            c7_1.add(DoubleVector.fromArray(S, c, r7 + L)).intoArray(c, r7 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-            int r6 = co + 6 * ldc;
-            c6_0.intoArray(c, r6);
-            c6_1.intoArray(c, r6 + L);
-            int r7 = co + 7 * ldc;
-            c7_0.intoArray(c, r7);
-            c7_1.intoArray(c, r7 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
+        int r6 = co + 6 * ldc;
+        c6_0.intoArray(c, r6);
+        c6_1.intoArray(c, r6 + L);
+        int r7 = co + 7 * ldc;
+        c7_0.intoArray(c, r7);
+        c7_1.intoArray(c, r7 + L);
     }
 
     private static void gather6(int kc, double[] x, int[] offA, int oa, int[] pos, int pk, double[] b, int bo,
-            double[] c, int co, int ldc, boolean accumulate) {
+            double[] c, int co, int ldc) {
         int a0 = offA[oa + 0];
         int a1 = offA[oa + 1];
         int a2 = offA[oa + 2];
@@ -1092,44 +844,23 @@ final class DoubleVectorKernel extends DoubleMicroKernel {
             c5_0 = v.fma(b0, c5_0);
             c5_1 = v.fma(b1, c5_1);
         }
-        if (accumulate) {
-            int r0 = co + 0 * ldc;
-            c0_0.add(DoubleVector.fromArray(S, c, r0)).intoArray(c, r0);
-            c0_1.add(DoubleVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.add(DoubleVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c1_1.add(DoubleVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.add(DoubleVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c2_1.add(DoubleVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.add(DoubleVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c3_1.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.add(DoubleVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c4_1.add(DoubleVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.add(DoubleVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c5_1.add(DoubleVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-        } else {
-            int r0 = co + 0 * ldc;
-            c0_0.intoArray(c, r0);
-            c0_1.intoArray(c, r0 + L);
-            int r1 = co + 1 * ldc;
-            c1_0.intoArray(c, r1);
-            c1_1.intoArray(c, r1 + L);
-            int r2 = co + 2 * ldc;
-            c2_0.intoArray(c, r2);
-            c2_1.intoArray(c, r2 + L);
-            int r3 = co + 3 * ldc;
-            c3_0.intoArray(c, r3);
-            c3_1.intoArray(c, r3 + L);
-            int r4 = co + 4 * ldc;
-            c4_0.intoArray(c, r4);
-            c4_1.intoArray(c, r4 + L);
-            int r5 = co + 5 * ldc;
-            c5_0.intoArray(c, r5);
-            c5_1.intoArray(c, r5 + L);
-        }
+        int r0 = co + 0 * ldc;
+        c0_0.intoArray(c, r0);
+        c0_1.intoArray(c, r0 + L);
+        int r1 = co + 1 * ldc;
+        c1_0.intoArray(c, r1);
+        c1_1.intoArray(c, r1 + L);
+        int r2 = co + 2 * ldc;
+        c2_0.intoArray(c, r2);
+        c2_1.intoArray(c, r2 + L);
+        int r3 = co + 3 * ldc;
+        c3_0.intoArray(c, r3);
+        c3_1.intoArray(c, r3 + L);
+        int r4 = co + 4 * ldc;
+        c4_0.intoArray(c, r4);
+        c4_1.intoArray(c, r4 + L);
+        int r5 = co + 5 * ldc;
+        c5_0.intoArray(c, r5);
+        c5_1.intoArray(c, r5 + L);
     }
 }

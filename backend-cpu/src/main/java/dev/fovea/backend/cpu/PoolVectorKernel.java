@@ -2,8 +2,8 @@ package dev.fovea.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,15 +15,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatKernels}. Loaded only when {@code jdk.incubator.vector} is present (see {@link Simd}).
  */
 final class PoolVectorKernel extends SimdPool {
-    // At most 256 bits: K = 4 windows fit the 7- and 14-wide outputs of LeNet-sized maps, which
-    // 512-bit steps (8 windows) would leave half to scalar code; the loops are bound by memory anyway.
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    // The preferred species, as every other kernel: a second float shape (256-bit steps here) made
+    // the JDK's shared Vector API methods see two vector classes, and C2 then left stores of the GEMM
+    // kernels as calls on boxed vectors (LeNet steps 10-20 % slower). The K output gradients of a
+    // step are loaded through a mask of the first K lanes instead of a half-size species.
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int K = L / 2;
-    /** Half of {@code S}: the {@code K} outputs (or output gradients) of a step. */
-    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(Math.max(64, S.vectorBitSize() / 2)));
+    /** The first {@code K} lanes: the outputs (or output gradients) of a step. */
+    private static final VectorMask<Float> FIRST_K = VectorMask.fromLong(S, (1L << K) - 1);
     /** {@code S} as 64-bit lanes: one per window row. */
     private static final VectorSpecies<Long> W = S.withLanes(long.class);
     /** Lane {@code k < K} takes lane {@code 2k}: compacts the left columns of the windows. */
@@ -36,7 +36,7 @@ final class PoolVectorKernel extends SimdPool {
 
     /** Whether the vector shapes this kernel needs exist ({@code K >= 2}); else use the scalar loops. */
     static boolean supported() {
-        return K >= 2 && H.length() == K;
+        return K >= 2;
     }
 
     @Override
@@ -48,7 +48,7 @@ final class PoolVectorKernel extends SimdPool {
                 if (ow < K) {
                     FloatKernels.max2x2Row(x, r, w, out, o, 0, ow);
                 } else {
-                    forwardRow(x, r, w, out, o, ow);
+                    forwardRow(x, r, w, out, o, ow, pl == plane1 - 1 && oy == oh - 1);
                 }
             }
         }
@@ -58,16 +58,28 @@ final class PoolVectorKernel extends SimdPool {
     // its own and then called per step, and a method per plane can grow past C2's inlining budget
     // (the vector operations then stay calls on boxed vectors, ten times slower).
 
-    /** The {@code ow >= K} windows of the row pair at {@code r}, outputs at {@code o}. */
-    private static void forwardRow(float[] x, int r, int w, float[] out, int o, int ow) {
+    /**
+     * The {@code ow >= K} windows of the row pair at {@code r}, outputs at {@code o}. A step stores all
+     * {@code L} lanes, {@code K} outputs and {@code K} duplicates past them, which the next step (or the
+     * next row's first) overwrites; steps whose spill would land in another task's plane (in a task's
+     * last row) or past the array are left to the scalar loop. (A masked store is not compiled to a vector
+     * instruction by JDK 17, and a half-size species would slow the other kernels, see {@link #S}.)
+     */
+    private static void forwardRow(float[] x, int r, int w, float[] out, int o, int ow, boolean lastOfTask) {
+        // a store may reach up to here: the end of the array, or of the row in a task's last row
+        int storeEnd = lastOfTask ? o + ow : out.length;
         for (int ox = 0, last = ow - K;; ox = Math.min(ox + K, last)) {
+            if (o + ox + L > storeEnd) {
+                FloatKernels.max2x2Row(x, r, w, out, o, ox, ow);
+                return;
+            }
             int i = r + 2 * ox;
             // MAX is Math.max lane-wise (NaN wins, +0 over -0); the order of the maxima does not
             // change the value
             FloatVector rows = FloatVector.fromArray(S, x, i)
                     .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, i + w));
             FloatVector m = rows.lanewise(VectorOperators.MAX, swapColumns(rows)).rearrange(LEFT);
-            ((FloatVector) m.reinterpretShape(H, 0)).intoArray(out, o + ox);
+            m.intoArray(out, o + ox);
             if (ox == last) {
                 return;
             }
@@ -118,8 +130,8 @@ final class PoolVectorKernel extends SimdPool {
                 LongVector noTop = t.or(t.lanewise(VectorOperators.ROL, 32)).not();
                 LongVector bottomWins = b.and(noTop)
                         .lanewise(VectorOperators.AND_NOT, b.lanewise(VectorOperators.LSHL, 32));
-                LongVector g = (LongVector) ((FloatVector) FloatVector.fromArray(H, gout, o + ox)
-                        .reinterpretShape(S, 0)).rearrange(SPREAD).reinterpretShape(W, 0);
+                LongVector g = (LongVector) FloatVector.fromArray(S, gout, o + ox, FIRST_K).rearrange(SPREAD)
+                        .reinterpretShape(W, 0);
                 ((FloatVector) g.and(topWins).reinterpretShape(S, 0)).intoArray(gx, gr + 2 * ox);
                 ((FloatVector) g.and(bottomWins).reinterpretShape(S, 0)).intoArray(gx, gr + 2 * ox + w);
             }

@@ -26,7 +26,9 @@ final class Workspace {
     static final int TASK_A = 6;
     /** Per-task zero-padded copy of one image (implicit im2col). */
     static final int TASK_X = 7;
-    private static final int SLOTS = 8;
+    /** One micro-kernel tile of an accumulating call (summed into C after the kernel). */
+    static final int TILE = 8;
+    private static final int SLOTS = 9;
 
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
 

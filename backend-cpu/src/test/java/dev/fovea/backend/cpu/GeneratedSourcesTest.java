@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +29,27 @@ class GeneratedSourcesTest {
             assertEquals(source.replace("double", "float").replace("Double", "Float"), generated,
                     "Float" + name + ".java is not generated from Double" + name
                             + ".java; edit the Double file and run backend-cpu/generate-float-kernels.sh");
+        }
+    }
+
+    /**
+     * Every kernel uses the preferred vector species for floats and doubles: when a second shape of
+     * one element type runs in the JVM, the JDK's shared Vector API methods see two vector classes
+     * and C2 compiled some of the GEMM's stores as calls on boxed vectors (LeNet steps 10-20 % slower;
+     * see PoolVectorKernel). Other element types (the long lanes of the pooling masks) may differ.
+     */
+    @Test
+    void floatAndDoubleVectorsUseOnlyThePreferredSpecies() throws IOException {
+        Pattern fixedShape = Pattern.compile("(Float|Double)Vector\\.SPECIES_(64|128|256|512|MAX)"
+                + "|VectorSpecies\\.of\\((float|double)\\.class|VectorShape\\.");
+        List<Path> sources;
+        try (Stream<Path> files = Files.list(SOURCES)) {
+            sources = files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        }
+        for (Path file : sources) {
+            Matcher m = fixedShape.matcher(Files.readString(file));
+            assertTrue(!m.find(), file.getFileName() + " uses " + (m.hitEnd() ? "" : m.group())
+                    + ": use SPECIES_PREFERRED (or a mask) so every float kernel shares one vector shape");
         }
     }
 }

@@ -406,6 +406,10 @@ public final class CpuBackend implements Backend {
                     + x.shape() + ", axes " + Arrays.toString(axes) + ")");
         }
         double[] acc = new double[outCount];
+        if (op == ReduceOp.SUM && x.isContiguous() && sumMiddleAxes(x, reduced, acc, xb)) {
+            writeReduced(out, ob, acc);
+            return;
+        }
         if (op != ReduceOp.SUM) {
             Arrays.fill(acc, op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
         }
@@ -428,6 +432,72 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
+        writeReduced(out, ob, acc);
+    }
+
+    /**
+     * SUM of a contiguous {@code x} whose kept axes form one block between reduced ones, {@code [A, C, B]}
+     * with A and B reduced (a convolution's bias gradient: N, then C, then H x W), split over the pool by
+     * ranges of C. Each output is summed in the generic loop's order (for a = 0, 1, ...: += the sum of its
+     * run of B), so the bits are the same as the serial path. Returns false when the shape is not of
+     * that form or too small to split.
+     */
+    private boolean sumMiddleAxes(StridedView x, boolean[] reduced, double[] acc, CpuBuffer xb) {
+        int rank = reduced.length;
+        int first = 0;
+        while (first < rank && reduced[first]) {
+            first++;
+        }
+        int last = rank - 1;
+        while (last >= first && reduced[last]) {
+            last--;
+        }
+        for (int d = first; d <= last; d++) {
+            if (reduced[d]) {
+                return false;
+            }
+        }
+        long outer = 1;
+        long middle = 1;
+        long inner = 1;
+        for (int d = 0; d < rank; d++) {
+            long size = x.shape().dim(d);
+            if (d < first) {
+                outer *= size;
+            } else if (d <= last) {
+                middle *= size;
+            } else {
+                inner *= size;
+            }
+        }
+        long total = outer * middle * inner;
+        if (inner < 16 || middle < 2 || total < (1 << 16)) {
+            return false;
+        }
+        int a = (int) outer;
+        int c = (int) middle;
+        int b = (int) inner;
+        int base = (int) x.offset();
+        Parallel par = parallelFor(total);
+        int tasks = Math.min(c, 4 * par.threads());
+        par.run(tasks, t -> {
+            int c0 = Parallel.start(c, tasks, t);
+            int c1 = Parallel.start(c, tasks, t + 1);
+            for (int ci = c0; ci < c1; ci++) {
+                double s = 0;
+                for (int ai = 0; ai < a; ai++) {
+                    int off = base + (ai * c + ci) * b;
+                    s += xb.dtype() == DType.FLOAT32 ? Reductions.sumRun(xb.floats(), off, b)
+                            : Reductions.sumRun(xb.doubles(), off, b);
+                }
+                acc[ci] = s;
+            }
+        });
+        return true;
+    }
+
+    /** Writes the accumulators of a reduction (in the output's row-major order) into {@code out}. */
+    private static void writeReduced(StridedView out, CpuBuffer ob, double[] acc) {
         Loop loop = Loop.plan(out.shape().dims(), new long[] {out.offset(), 0}, out.strides(),
                 out.shape().contiguousStrides());
         int n = loop.innerSize();

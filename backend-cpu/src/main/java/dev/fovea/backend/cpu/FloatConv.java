@@ -31,7 +31,7 @@ import java.util.Arrays;
 final class FloatConv {
     /** Most columns of the im2col matrix one task packs at once (rounded to whole panels). */
     static final int CHUNK = 512;
-    /** Image groups whose weight gradients are summed separately when R is small. */
+    /** Image groups whose weight gradients are summed separately when R is small (at most 4 row panels). */
     static final int IMAGE_GROUPS = 8;
 
     private FloatConv() {}
@@ -375,7 +375,9 @@ final class FloatConv {
         int nPanels = ceilDiv(cog, nr);
         int cPad = nPanels * nr;
         int pBlocks = ceilDiv(p, KC);
-        int imageParts = mPanels < 4 ? Math.min(q.n(), IMAGE_GROUPS) : 1;
+        // few row panels (LeNet's first layer: R = 25, 4 panels): split the images instead, else every
+        // task would pack every image's gradOut^T for its one or two panels
+        int imageParts = mPanels <= 4 ? Math.min(q.n(), IMAGE_GROUPS) : 1;
         int rParts = imageParts > 1 ? 1 : Math.min(mPanels, Math.max(1, ceilDiv(par.threads(), groups)));
         int partSize = groups * rPad * cPad;
         float[] acc = Workspace.floats(Workspace.SHARED, imageParts * partSize);

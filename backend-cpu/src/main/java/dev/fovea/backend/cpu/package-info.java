@@ -8,7 +8,8 @@
  * Work is split over a pool of {@code -Dfovea.cpu.threads} threads (default: all processors) into
  * tasks that own disjoint parts of the output, with block sizes that never depend on the thread
  * count, so results are the same bits for any number of threads. Scratch memory is reused per
- * thread ({@code Workspace}). Elementwise kernels are loops over rows of strided views. See
+ * thread ({@code Workspace}), and the arrays of released buffers are reused by dtype and length
+ * ({@code ArrayPool}, {@code -Dfovea.cpu.poolBytes}). Elementwise kernels are loops over rows of strided views. See
  * {@code docs/performance.md}.
  */
 package dev.fovea.backend.cpu;

@@ -11,6 +11,7 @@ import dev.fovea.api.Shape;
 import dev.fovea.api.backend.Backend;
 import dev.fovea.api.backend.BackendProvider;
 import dev.fovea.api.backend.ConvSpec;
+import dev.fovea.api.backend.ReduceOp;
 import dev.fovea.api.backend.DeviceBuffer;
 import dev.fovea.api.backend.DeviceInfo;
 import dev.fovea.api.backend.DeviceKind;
@@ -130,6 +131,45 @@ class CpuBackendTest {
         float[] p = download(parallel, kernel.run(parallel));
         float[] s = download(serial, kernel.run(serial));
         assertArrayEquals(s, p, what + ": parallel and serial results differ");
+    }
+
+    @Test
+    void theSplitBiasGradientSumHasTheBitsOfTheGenericLoop() {
+        // [N, C, H, W] summed over N, H, W: contiguous x takes the path split over channels; the same
+        // values in a padded (non-contiguous) view take the generic loop
+        int n = 8;
+        int c = 16;
+        int hw = 24 * 24;
+        float[] x = randomFloats(n * c * hw, 5);
+        float[] padded = new float[n * c * (hw + 3)];
+        for (int row = 0; row < n * c; row++) {
+            System.arraycopy(x, row * hw, padded, row * (hw + 3), hw);
+        }
+        Shape xs = Shape.of(n, c, 24, 24);
+        Shape os = Shape.of(1, c, 1, 1);
+        StridedView dense = upload(parallel, xs, x);
+        StridedView paddedView = new StridedView(upload(parallel, Shape.of(padded.length), padded).buffer(), 0, xs,
+                new long[] {(long) c * (hw + 3), hw + 3, 24, 1});
+        StridedView fast = zeros(parallel, os);
+        StridedView generic = zeros(parallel, os);
+        parallel.reduce(ReduceOp.SUM, dense, new int[] {0, 2, 3}, fast);
+        parallel.reduce(ReduceOp.SUM, paddedView, new int[] {0, 2, 3}, generic);
+        assertArrayEquals(download(parallel, generic), download(parallel, fast));
+        float[] sums = download(parallel, fast);
+        for (int ci = 0; ci < c; ci++) {
+            double expected = 0;
+            for (int ni = 0; ni < n; ni++) {
+                for (int i = 0; i < hw; i++) {
+                    expected += x[(ni * c + ci) * hw + i];
+                }
+            }
+            assertEquals(expected, sums[ci], 1e-4, "channel " + ci);
+        }
+        assertSameBits("reduce SUM [0, 2, 3]", b -> {
+            StridedView out = zeros(b, os);
+            b.reduce(ReduceOp.SUM, upload(b, xs, x), new int[] {0, 2, 3}, out);
+            return out;
+        });
     }
 
     @Test

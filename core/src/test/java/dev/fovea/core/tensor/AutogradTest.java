@@ -50,6 +50,23 @@ class AutogradTest {
     }
 
     @Test
+    void aLinearLayersWeightGradientComesBackContiguousWithTheRightValues() {
+        // y = x . w^T as a Linear layer computes it; dL/dw = g^T . x with g = 1
+        Tensor x = Tensors.of(cpu(), new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor w = Tensors.of(cpu(), new double[] {1, 0, -1, 2, 1, 0.5, 0, 3, -2, 1, 1, 1}, 4, 3).requiresGrad(true);
+        x.matmul(w.transpose(0, 1)).sum().backward();
+        assertEquals(Shape.of(4, 3), w.grad().shape());
+        // every row of g^T . x is the column sums of x
+        assertValues(new double[] {5, 7, 9, 5, 7, 9, 5, 7, 9, 5, 7, 9}, w.grad(), 0);
+        assertTrue(((DenseTensor) w.grad()).isContiguous(),
+                "the gradient of a transposed right operand is computed in its layout, not copied");
+        Tensor v = Tensors.of(cpu(), new double[] {1, 2, 3, 4, 5, 6}, 3, 2).requiresGrad(true);
+        x.matmul(v).mul(Tensors.of(cpu(), new double[] {1, 2, 3, 4}, 2, 2)).sum().backward();
+        // dL/dv = x^T . g, g = [[1, 2], [3, 4]]
+        assertValues(new double[] {13, 18, 17, 24, 21, 30}, v.grad(), 0);
+    }
+
+    @Test
     void broadcastGradientsAreSummedToTheOperandShape() {
         Tensor a = Tensors.of(cpu(), new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
         Tensor b = param(10, 20, 30);

@@ -31,8 +31,10 @@ import java.util.Arrays;
 final class FloatConv {
     /** Most columns of the im2col matrix one task packs at once (rounded to whole panels). */
     static final int CHUNK = 512;
-    /** Image groups whose weight gradients are summed separately when R is small (at most 4 row panels). */
+    /** Image groups whose weight gradients are summed separately (see {@link #weightsImplicit}). */
     static final int IMAGE_GROUPS = 8;
+    /** Largest R x Cout gradient (padded to whole panels) summed in image groups regardless of R. */
+    static final int IMAGE_GROUPS_MAX_PARTIAL = 40 * 1024;
 
     private FloatConv() {}
 
@@ -375,9 +377,12 @@ final class FloatConv {
         int nPanels = ceilDiv(cog, nr);
         int cPad = nPanels * nr;
         int pBlocks = ceilDiv(p, KC);
-        // few row panels (LeNet's first layer: R = 25, 4 panels): split the images instead, else every
-        // task would pack every image's gradOut^T for its one or two panels
-        int imageParts = mPanels <= 4 ? Math.min(q.n(), IMAGE_GROUPS) : 1;
+        // Split the images, not the rows, when there are few row panels (LeNet's first layer: R = 25,
+        // 4 panels) or when the IMAGE_GROUPS partial sums stay small enough for L2 (32x64x56x56 3x3:
+        // 576 x 64): with row parts every task packs every image's gradOut^T itself. Measured on both
+        // kinds; larger gradients (R x Cout = 1152 x 128) run faster split by rows.
+        int imageParts = mPanels <= 4 || (long) groups * rPad * cPad <= IMAGE_GROUPS_MAX_PARTIAL
+                ? Math.min(q.n(), IMAGE_GROUPS) : 1;
         int rParts = imageParts > 1 ? 1 : Math.min(mPanels, Math.max(1, ceilDiv(par.threads(), groups)));
         int partSize = groups * rPad * cPad;
         float[] acc = Workspace.floats(Workspace.SHARED, imageParts * partSize);

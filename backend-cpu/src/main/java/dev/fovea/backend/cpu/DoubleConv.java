@@ -111,7 +111,9 @@ final class DoubleConv {
      * of the im2col matrix, taken over positions {@code p' = oy * Wp + ox}, is one contiguous run
      * starting at {@code ci * Hp * Wp + ky * dH * Wp + kx * dW}. The micro-kernel reads B through that
      * table of row offsets: nothing is packed. Columns with {@code ox >= outW} are computed and dropped
-     * (the price: {@code Wp / outW} more multiplies); the others are copied out, plus the bias.
+     * (the price: {@code Wp / outW} more multiplies); the others are copied out, plus the bias. An
+     * output at most half a tile wide on a wider grid (14 on 18) takes two output rows per tile
+     * instead, one per half ({@link DoubleMicroKernel#tileRowsSplit}), computing 16 columns per 14.
      */
     static void forwardImplicit(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] x, int xo, double[] w,
             int wo, double[] bias, int bo, double[] out, int oo) {
@@ -129,9 +131,15 @@ final class DoubleConv {
         int planeP = hp * wp;
         int pp = q.oh() * wp;
         int kk = q.kh() * q.kw();
-        int cw = chunkWidth(pp, nr);
-        int chunks = ceilDiv(pp, cw);
-        int padded = q.c() * planeP + cw + q.kw() * s.dilationW() + 2 * nr;
+        // Narrow outputs (ow <= h < Wp: LeNet's 14-wide maps, Wp = 18) put two output rows in a tile,
+        // one per half (tileRowsSplit): 16 columns computed per 14 kept instead of 18 on the grid.
+        int half = kern.halfWidth();
+        boolean split = half > 0 && ow <= half && wp > half;
+        int tilesTotal = ceilDiv(q.oh(), 2);
+        int tilesPerChunk = Math.max(1, CHUNK / nr);
+        int cw = split ? Math.min(tilesPerChunk, tilesTotal) * nr : chunkWidth(pp, nr);
+        int chunks = split ? ceilDiv(tilesTotal, tilesPerChunk) : ceilDiv(pp, cw);
+        int padded = q.c() * planeP + cw + q.kw() * s.dilationW() + 2 * nr + 2 * wp;
         int kBlocks = ceilDiv(r, KC);
         int mPanels = ceilDiv(cog, mr);
         int aGroup = mPanels * mr * r;
@@ -159,6 +167,30 @@ final class DoubleConv {
                 for (int rr = 0; rr < r; rr++) {
                     int t = rr % kk;
                     off[rr] = (g * cig + rr / kk) * planeP + t / q.kw() * s.dilationH() * wp + t % q.kw() * s.dilationW();
+                }
+                if (split) {
+                    for (int ch = 0; ch < chunks; ch++) {
+                        int t0 = ch * tilesPerChunk;
+                        int tiles = Math.min(tilesPerChunk, tilesTotal - t0);
+                        for (int kb = 0; kb < kBlocks; kb++) {
+                            int pc = Parallel.start(r, kBlocks, kb);
+                            int kc = Parallel.start(r, kBlocks, kb + 1) - pc;
+                            kern.macroRowsSplit(cog, tiles, kc, ap, g * aGroup + mPanels * mr * pc, xp, off, pc,
+                                    t0 * 2 * wp, 2 * wp, wp, cb, 0, cw, kb > 0);
+                        }
+                        for (int co = 0; co < cog; co++) {
+                            int ob = oo + (n * q.cout() + g * cog + co) * p;
+                            double bv = bias != null ? bias[bo + g * cog + co] : 0;
+                            for (int oy = 2 * t0; oy < Math.min(q.oh(), 2 * (t0 + tiles)); oy++) {
+                                int c = co * cw + (oy - 2 * t0) * half;
+                                int o = ob + oy * ow;
+                                for (int ox = 0; ox < ow; ox++) {
+                                    out[o + ox] = cb[c + ox] + bv;
+                                }
+                            }
+                        }
+                    }
+                    continue;
                 }
                 for (int ch = 0; ch < chunks; ch++) {
                     int p0 = ch * cw;

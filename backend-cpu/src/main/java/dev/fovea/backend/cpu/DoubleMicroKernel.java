@@ -67,6 +67,40 @@ abstract class DoubleMicroKernel {
             int co, int ldc, boolean accumulate);
 
     /**
+     * Lanes {@code h} of the two halves of a tile's columns for {@link #tileRowsSplit} ({@code NR = 2h}),
+     * or 0 when this kernel has no such form (then it is not used).
+     */
+    int halfWidth() {
+        return 0;
+    }
+
+    /**
+     * {@link #tileRows} whose two column halves are read from places {@code d} apart:
+     * {@code B(k, j) = b[off[oo + k] + bj + j]} for {@code j < h}, {@code b[off[oo + k] + bj + d + j - h]}
+     * for the rest ({@code h = }{@link #halfWidth()}). A convolution puts two output rows in a tile this
+     * way (see {@link DoubleConv#forwardImplicit}).
+     */
+    void tileRowsSplit(int rows, int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj, int d, double[] c,
+            int co, int ldc, boolean accumulate) {
+        throw new UnsupportedOperationException("tileRowsSplit: " + describe() + " has no split tiles");
+    }
+
+    /**
+     * {@code C[0:mc', 0:tiles * NR] (+)= A·B} with tiles of {@link #tileRowsSplit}: tile {@code t} reads
+     * B from {@code bj + t * bStep}, its halves {@code d} apart, and fills columns {@code [t NR, (t + 1) NR)}.
+     */
+    final void macroRowsSplit(int mc, int tiles, int kc, double[] a, int ao, double[] b, int[] off, int oo, int bj,
+            int bStep, int d, double[] c, int co, int ldc, boolean accumulate) {
+        for (int t = 0; t < tiles; t++) {
+            for (int i = 0; i < mc; i += mr) {
+                int rows = Math.min(mr, mc - i) == mr ? mr : partialRows(mc - i);
+                tileRowsSplit(rows, kc, a, ao + (i / mr) * kc * mr, b, off, oo, bj + t * bStep, d, c,
+                        co + i * ldc + t * nr, ldc, accumulate);
+            }
+        }
+    }
+
+    /**
      * {@code C[0:mc', 0:nc] (+)= A·B} with A packed as in {@link #macro} and B read through the row-offset
      * table {@code off[oo..]} ({@code B(k, j) = b[off[oo + k] + bj + j]}); {@code nc} is a multiple of NR
      * and C has room for {@code mc} rounded up to {@link #partialRows} (rows past {@code mc} get garbage).

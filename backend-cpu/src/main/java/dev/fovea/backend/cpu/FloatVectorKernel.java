@@ -463,17 +463,28 @@ final class FloatVectorKernel extends FloatMicroKernel {
     @Override
     void tileRows(int rows, int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c, int co,
             int ldc, boolean accumulate) {
+        tileRowsSplit(rows, kc, a, ao, b, off, oo, bj, L, c, co, ldc, accumulate);
+    }
+
+    @Override
+    int halfWidth() {
+        return L;
+    }
+
+    @Override
+    void tileRowsSplit(int rows, int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, int d, float[] c,
+            int co, int ldc, boolean accumulate) {
         int tileRows = !WIDE ? mr : rows <= 4 ? 4 : rows <= 8 ? 8 : 12;
         float[] t = accumulate ? scratch() : c;
         int to = accumulate ? 0 : co;
         int ldt = accumulate ? nr : ldc;
         if (!WIDE) {
-            rows6(kc, a, ao, b, off, oo, bj, t, to, ldt);
+            rows6(kc, a, ao, b, off, oo, bj, d, t, to, ldt);
         } else {
             switch (tileRows) {
-                case 4 -> rows4(kc, a, ao, b, off, oo, bj, t, to, ldt);
-                case 8 -> rows8(kc, a, ao, b, off, oo, bj, t, to, ldt);
-                default -> rows12(kc, a, ao, b, off, oo, bj, t, to, ldt);
+                case 4 -> rows4(kc, a, ao, b, off, oo, bj, d, t, to, ldt);
+                case 8 -> rows8(kc, a, ao, b, off, oo, bj, d, t, to, ldt);
+                default -> rows12(kc, a, ao, b, off, oo, bj, d, t, to, ldt);
             }
         }
         if (accumulate) {
@@ -481,7 +492,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         }
     }
 
-    private static void rows12(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+    private static void rows12(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, int d, float[] c,
             int co, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
@@ -491,7 +502,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         for (int k = 0, ai = ao; k < kc; k++, ai += 12) {
             int bi = off[oo + k] + bj;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + d);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]);
             c0_0 = x.fma(b0, c0_0);
@@ -568,7 +579,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         c11_1.intoArray(c, r11 + L);
     }
 
-    private static void rows8(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+    private static void rows8(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, int d, float[] c,
             int co, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
@@ -577,7 +588,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         for (int k = 0, ai = ao; k < kc; k++, ai += 12) {
             int bi = off[oo + k] + bj;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + d);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]);
             c0_0 = x.fma(b0, c0_0);
@@ -630,7 +641,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         c7_1.intoArray(c, r7 + L);
     }
 
-    private static void rows4(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+    private static void rows4(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, int d, float[] c,
             int co, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
@@ -638,7 +649,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         for (int k = 0, ai = ao; k < kc; k++, ai += 12) {
             int bi = off[oo + k] + bj;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + d);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]);
             c0_0 = x.fma(b0, c0_0);
@@ -667,7 +678,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         c3_1.intoArray(c, r3 + L);
     }
 
-    private static void rows6(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, float[] c,
+    private static void rows6(int kc, float[] a, int ao, float[] b, int[] off, int oo, int bj, int d, float[] c,
             int co, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
@@ -675,7 +686,7 @@ final class FloatVectorKernel extends FloatMicroKernel {
         for (int k = 0, ai = ao; k < kc; k++, ai += 6) {
             int bi = off[oo + k] + bj;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + d);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ai + 0]);
             c0_0 = x.fma(b0, c0_0);

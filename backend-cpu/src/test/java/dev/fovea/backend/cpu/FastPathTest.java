@@ -237,6 +237,11 @@ class FastPathTest {
         {4, 40, 30, 25, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},    // R = 360 > KC, P = 750 > CHUNK
         {4, 5, 6, 6, 4, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1, 1},       // padding beyond the kernel's reach
         {6, 3, 5, 7, 5, 1, 3, 1, 1, 0, 0, 1, 1, 1, 1, 1},       // 1x3, no vertical padding
+        // outputs at most a vector wide on a wider padded grid: two output rows per tile (tileRowsSplit)
+        {4, 5, 14, 14, 13, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},    // LeNet conv2-like; its input gradient too
+        {5, 4, 12, 12, 7, 3, 5, 1, 1, 1, 2, 3, 3, 2, 1, 1},     // odd output height (11), dilation
+        {4, 6, 10, 10, 6, 3, 3, 1, 1, 1, 1, 4, 4, 1, 1, 2},     // groups, 16 wide
+        {4, 2, 40, 12, 5, 3, 3, 1, 1, 1, 1, 3, 3, 1, 1, 1},     // 20 tiles: more than one chunk
     };
 
     private record Geometry(int n, int c, int h, int w, int cout, int kh, int kw, ConvSpec spec) {

@@ -154,13 +154,7 @@ final class DoubleConv {
         int image = q.c() * q.h() * q.w();
         par.run(q.n(), n -> {
             double[] xp = Workspace.doubles(Workspace.TASK_X, padded);
-            Arrays.fill(xp, 0, padded, 0);
-            for (int ci = 0; ci < q.c(); ci++) {
-                for (int iy = 0; iy < q.h(); iy++) {
-                    System.arraycopy(x, xo + n * image + (ci * q.h() + iy) * q.w(), xp,
-                            ci * planeP + (iy + s.padTop()) * wp + s.padLeft(), q.w());
-                }
-            }
+            padImage(q, x, xo + n * image, xp, hp, wp, padded);
             int[] off = new int[r];
             double[] cb = Workspace.doubles(Workspace.TASK_C, mPanels * mr * cw);
             for (int g = 0; g < groups; g++) {
@@ -227,6 +221,32 @@ final class DoubleConv {
                 }
             }
         });
+    }
+
+    /**
+     * Copies the image at {@code x[xo..]} into {@code xp} as {@code C} zero-padded {@code hp x wp}
+     * planes and zeroes {@code xp[C hp wp, padded)}: every element up to {@code padded} is written,
+     * and the padding is written once rather than the whole buffer being cleared first.
+     */
+    static void padImage(ConvGeometry q, double[] x, int xo, double[] xp, int hp, int wp, int padded) {
+        ConvSpec s = q.spec();
+        int h = q.h();
+        int w = q.w();
+        int top = s.padTop() * wp;
+        int right = wp - s.padLeft() - w;
+        for (int ci = 0; ci < q.c(); ci++) {
+            int plane = ci * hp * wp;
+            Arrays.fill(xp, plane, plane + top + s.padLeft(), 0);
+            int src = xo + ci * h * w;
+            for (int iy = 0; iy < h; iy++) {
+                int row = plane + top + iy * wp + s.padLeft();
+                System.arraycopy(x, src + iy * w, xp, row, w);
+                // this row's right padding and the next row's left padding are adjacent
+                Arrays.fill(xp, row + w, row + w + right + (iy + 1 < h ? s.padLeft() : 0), 0);
+            }
+            Arrays.fill(xp, plane + (s.padTop() + h) * wp, plane + hp * wp, 0);
+        }
+        Arrays.fill(xp, q.c() * hp * wp, padded, 0);
     }
 
     // ---- input gradient -------------------------------------------------------------------------

@@ -50,12 +50,13 @@ public record ConvSpec(
 
     /** Output height for input height {@code h} and kernel height {@code kh}. */
     public int outHeight(int h, int kh) {
-        return (h + padTop + padBottom - dilationH * (kh - 1) - 1) / strideH + 1;
+        // floor, not truncation: a kernel larger than the padded input must give 0, not 1
+        return Math.floorDiv(h + padTop + padBottom - dilationH * (kh - 1) - 1, strideH) + 1;
     }
 
     /** Output width for input width {@code w} and kernel width {@code kw}. */
     public int outWidth(int w, int kw) {
-        return (w + padLeft + padRight - dilationW * (kw - 1) - 1) / strideW + 1;
+        return Math.floorDiv(w + padLeft + padRight - dilationW * (kw - 1) - 1, strideW) + 1;
     }
 
     /**

@@ -30,11 +30,12 @@ public record PoolSpec(
     }
 
     public int outHeight(int h) {
-        return (h + 2 * padH - kernelH) / strideH + 1;
+        // floor, not truncation: a window larger than the padded input must give 0, not 1
+        return Math.floorDiv(h + 2 * padH - kernelH, strideH) + 1;
     }
 
     public int outWidth(int w) {
-        return (w + 2 * padW - kernelW) / strideW + 1;
+        return Math.floorDiv(w + 2 * padW - kernelW, strideW) + 1;
     }
 
     /**

@@ -37,6 +37,19 @@ class SpecShapesTest {
                 Shape.of(1, 1, 3, 3), Shape.of(1, 1, 0, 0)));
     }
 
+    @Test
+    void aWindowOrKernelLargerThanThePaddedInputGivesNoOutputEvenWithAStride() {
+        // (1 - 2) / 2 truncates to 0 (one output row that would read past the plane); floor gives -1
+        assertTrue(PoolSpec.of(2, 2).outHeight(1) == 0);
+        assertTrue(new PoolSpec(3, 3, 3, 3, 0, 0, true).outWidth(2) == 0);
+        assertMessage("does not fit the input", () -> PoolSpec.of(2, 2).checkShapes("pool2d",
+                Shape.of(1, 2, 1, 4), Shape.of(1, 2, 1, 2)));
+        ConvSpec strided = ConvSpec.of(2, 0, 1, 1);
+        assertTrue(strided.outHeight(2, 3) == 0 && strided.outWidth(2, 3) == 0);
+        assertMessage("does not fit the input", () -> strided.checkShapes("conv2d", Shape.of(1, 1, 2, 2),
+                Shape.of(1, 1, 3, 3), Shape.of(1, 1, 1, 1)));
+    }
+
     private static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(fragment), e.getMessage());

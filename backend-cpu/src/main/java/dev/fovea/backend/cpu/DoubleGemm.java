@@ -64,6 +64,11 @@ final class DoubleGemm {
             int nPanels = ceilDiv(nc, nr);
             int mParts = Math.min(mPanels, want);
             int nParts = Math.min(nPanels, ceilDiv(want, mParts));
+            if (kBlocks > 1 && par.threads() > 1 && (long) nPanels * nr * k <= WHOLE_B) {
+                wholeB(kern, par, m, nc, k, a, ao, sai, sak, b, bo + jc * sbn, sbk, sbn, c, co + jc, ldc, accumulate,
+                        mParts, nParts);
+                continue;
+            }
             for (int kb = 0; kb < kBlocks; kb++) {
                 int pc = Parallel.start(k, kBlocks, kb);
                 int kc = Parallel.start(k, kBlocks, kb + 1) - pc;
@@ -95,6 +100,58 @@ final class DoubleGemm {
                 });
             }
         }
+    }
+
+    /** Most packed B elements (all K blocks of one column block) that {@link #wholeB} handles. */
+    static final int WHOLE_B = 1 << 19;
+
+    /**
+     * One column block of {@link #gemm} with a deep K and a small B (a Linear layer's forward: 64 x 3136
+     * times 3136 x 128): all of B is packed in one parallel pass, then each task runs every K block of
+     * its rectangle of C, instead of two fork-joins per K block (26 for K = 3136, which made two
+     * threads slower than one). Same blocks, same order: the same bits as the loop in {@link #gemm}.
+     */
+    private static void wholeB(DoubleMicroKernel kern, Parallel par, int m, int nc, int k, double[] a, int ao, int sai,
+            int sak, double[] b, int bo, int sbk, int sbn, double[] c, int co, int ldc, boolean accumulate, int mParts,
+            int nParts) {
+        int mr = kern.mr;
+        int nr = kern.nr;
+        int mc = MC / mr * mr;
+        int kBlocks = ceilDiv(k, KC);
+        int mPanels = ceilDiv(m, mr);
+        int nPanels = ceilDiv(nc, nr);
+        double[] bp = Workspace.doubles(Workspace.GEMM_B, nPanels * nr * k);
+        // block kb of B starts at nPanels * nr * pc (pc: its first k), packed as in gemm
+        par.run(kBlocks, kb -> {
+            int pc = Parallel.start(k, kBlocks, kb);
+            int kc = Parallel.start(k, kBlocks, kb + 1) - pc;
+            packB(nr, kc, nc, b, bo + pc * sbk, sbk, sbn, bp, nPanels * nr * pc, 0, nPanels);
+        });
+        par.run(mParts * nParts, t -> {
+            int mp = t / nParts;
+            int np = t % nParts;
+            int i0 = Parallel.start(mPanels, mParts, mp) * mr;
+            int i1 = Math.min(m, Parallel.start(mPanels, mParts, mp + 1) * mr);
+            int q0 = Parallel.start(nPanels, nParts, np);
+            int j0 = q0 * nr;
+            int j1 = Math.min(nc, Parallel.start(nPanels, nParts, np + 1) * nr);
+            if (i0 >= i1 || j0 >= j1) {
+                return;
+            }
+            int maxKc = ceilDiv(k, kBlocks);
+            double[] ap = Workspace.doubles(Workspace.GEMM_A, ceilDiv(Math.min(mc, i1 - i0), mr) * mr * maxKc);
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int pc = Parallel.start(k, kBlocks, kb);
+                int kc = Parallel.start(k, kBlocks, kb + 1) - pc;
+                boolean acc = accumulate || kb > 0;
+                for (int ic = i0; ic < i1; ic += mc) {
+                    int rows = Math.min(mc, i1 - ic);
+                    packA(mr, rows, kc, a, ao + pc * sak + ic * sai, sai, sak, ap, 0);
+                    kern.macro(rows, j1 - j0, kc, ap, 0, bp, nPanels * nr * pc + q0 * kc * nr, c, co + ic * ldc + j0,
+                            ldc, acc);
+                }
+            }
+        });
     }
 
     /**

@@ -123,7 +123,8 @@ class FastPathTest {
     /** {batch, m, k, n}: tails of MR (12/6/4) and NR (32/16/8/4), k above KC (256), n above NC (4096). */
     private static final int[][] GEMM_SIZES = {
         {1, 1, 1, 1}, {2, 13, 7, 33}, {1, 37, 300, 29}, {3, 25, 19, 17}, {1, 12, 513, 32}, {1, 97, 64, 65},
-        {1, 3, 5, 4100}, {1, 200, 40, 70}, {2, 1, 33, 1}, {1, 7, 1, 9}
+        {1, 3, 5, 4100}, {1, 200, 40, 70}, {2, 1, 33, 1}, {1, 7, 1, 9},
+        {1, 30, 1100, 40} // deep K, small B: all of B packed at once (a Linear layer's forward)
     };
 
     @Test

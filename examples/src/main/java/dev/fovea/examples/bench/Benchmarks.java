@@ -69,13 +69,30 @@ public final class Benchmarks {
      * {@code "reference"} object of the same structure (plus PyTorch's {@code device}/{@code threads}).
      */
     public JsonObject runAll(TorchReference.Session reference) throws java.io.IOException {
+        return run(reference, CASES);
+    }
+
+    /** The names of the three parts of a run, in order: {@code sgemm}, {@code conv2d}, {@code lenet}. */
+    public static final java.util.List<String> CASES = java.util.List.of("sgemm", "conv2d", "lenet");
+
+    /**
+     * {@link #runAll} restricted to {@code cases} (names from {@link #CASES}); the result has only
+     * those keys (and their {@code reference} counterparts).
+     */
+    public JsonObject run(TorchReference.Session reference, java.util.Collection<String> cases)
+            throws java.io.IOException {
+        for (String c : cases) {
+            if (!CASES.contains(c)) {
+                throw new IllegalArgumentException("unknown benchmark case '" + c + "'; the cases are " + CASES);
+            }
+        }
         warmUp();
         int rounds = quick ? 1 : ROUNDS;
         JsonObject result = new JsonObject();
         JsonObject ref = reference == null ? null : reference.header().deepCopy();
         JsonArray sgemm = new JsonArray();
         JsonArray refSgemm = new JsonArray();
-        for (int n : SGEMM_SIZES) {
+        for (int n : cases.contains("sgemm") ? SGEMM_SIZES : new int[0]) {
             JsonObject mine = null;
             JsonObject theirs = null;
             for (int round = 0; round < rounds; round++) {
@@ -90,10 +107,9 @@ public final class Benchmarks {
                 refSgemm.add(theirs);
             }
         }
-        result.add("sgemm", sgemm);
         JsonArray convs = new JsonArray();
         JsonArray refConvs = new JsonArray();
-        for (int[] s : CONV_SHAPES) {
+        for (int[] s : cases.contains("conv2d") ? CONV_SHAPES : new int[0][]) {
             StringBuilder request = new StringBuilder("conv");
             for (int v : s) {
                 request.append(' ').append(v);
@@ -112,21 +128,34 @@ public final class Benchmarks {
                 refConvs.add(theirs);
             }
         }
-        result.add("conv2d", convs);
         JsonObject mine = null;
         JsonObject theirs = null;
-        for (int round = 0; round < rounds; round++) {
+        for (int round = 0; round < (cases.contains("lenet") ? rounds : 0); round++) {
             mine = better(mine, lenet());
             if (reference != null) {
                 progress.accept("PyTorch lenet");
                 theirs = better(theirs, reference.ask("lenet"));
             }
         }
-        result.add("lenet", mine);
+        if (cases.contains("sgemm")) {
+            result.add("sgemm", sgemm);
+        }
+        if (cases.contains("conv2d")) {
+            result.add("conv2d", convs);
+        }
+        if (cases.contains("lenet")) {
+            result.add("lenet", mine);
+        }
         if (reference != null) {
-            ref.add("sgemm", refSgemm);
-            ref.add("conv2d", refConvs);
-            ref.add("lenet", theirs);
+            if (cases.contains("sgemm")) {
+                ref.add("sgemm", refSgemm);
+            }
+            if (cases.contains("conv2d")) {
+                ref.add("conv2d", refConvs);
+            }
+            if (cases.contains("lenet")) {
+                ref.add("lenet", theirs);
+            }
             result.add("reference", ref);
         }
         return result;

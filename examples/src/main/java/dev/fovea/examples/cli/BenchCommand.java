@@ -45,6 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "right after Fovea's (needs --python with torch; off unless given).")
     private boolean reference;
 
+    @Option(names = "--only", split = ",", paramLabel = "CASE",
+            description = "Measure only these parts, comma-separated: sgemm, conv2d, lenet (default: all).")
+    private java.util.List<String> only;
+
     @Option(names = "--python", paramLabel = "PATH", defaultValue = TorchReference.DEFAULT_PYTHON,
             description = "Python with torch for --reference (default: ${DEFAULT-VALUE}).")
     private String python;
@@ -54,6 +58,13 @@ public final class BenchCommand implements Callable<Integer> {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + n);
+        }
+        java.util.List<String> cases = only == null || only.isEmpty() ? Benchmarks.CASES : only;
+        for (String c : cases) {
+            if (!Benchmarks.CASES.contains(c)) {
+                throw new ParameterException(spec.commandLine(), "--only: unknown part '" + c + "'; the parts are "
+                        + String.join(", ", Benchmarks.CASES));
+            }
         }
         if (reference && !TorchReference.available(python)) {
             throw new ParameterException(spec.commandLine(), "--reference needs " + python
@@ -88,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
                     out.println("  measuring " + what + " ...");
                     out.flush();
                 }
-            }).runAll(ref);
+            }).run(ref, cases);
         }
         JsonObject ref = fovea.has("reference") ? fovea.remove("reference").getAsJsonObject() : null;
         JsonObject result = Json.forCommand("bench");
@@ -110,13 +121,13 @@ public final class BenchCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "%-44s %12s%s%n", "", "Fovea", ref == null ? "" : String.format(Locale.ROOT, " %12s %8s",
                 "PyTorch", "ratio"));
-        JsonArray sg = fovea.getAsJsonArray("sgemm");
+        JsonArray sg = fovea.has("sgemm") ? fovea.getAsJsonArray("sgemm") : new JsonArray();
         for (int i = 0; i < sg.size(); i++) {
             JsonObject o = sg.get(i).getAsJsonObject();
             row(out, "sgemm " + o.get("n").getAsInt() + " (GFLOP/s)", o, ref == null ? null
                     : ref.getAsJsonArray("sgemm").get(i).getAsJsonObject(), "gflops", true);
         }
-        JsonArray cv = fovea.getAsJsonArray("conv2d");
+        JsonArray cv = fovea.has("conv2d") ? fovea.getAsJsonArray("conv2d") : new JsonArray();
         for (int i = 0; i < cv.size(); i++) {
             JsonObject o = cv.get(i).getAsJsonObject();
             JsonObject r = ref == null ? null : ref.getAsJsonArray("conv2d").get(i).getAsJsonObject();
@@ -126,6 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
             row(out, shape + " fwd (ms)", o, r, "forwardMs", false);
             row(out, shape + " fwd+bwd (ms)", o, r, "forwardBackwardMs", false);
             row(out, shape + " fwd (GFLOP/s)", o, r, "forwardGflops", true);
+        }
+        if (!fovea.has("lenet")) {
+            out.flush();
+            return;
         }
         JsonObject lenet = fovea.getAsJsonObject("lenet");
         row(out, "LeNet training, batch 64 (samples/s)", lenet, ref == null ? null : ref.getAsJsonObject("lenet"),

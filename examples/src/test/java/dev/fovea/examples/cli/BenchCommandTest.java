@@ -48,6 +48,24 @@ class BenchCommandTest {
         assertEquals(null, System.getProperty(BenchCommand.THREADS_PROPERTY), "--threads leaked into the JVM");
     }
 
+    @Test
+    void onlyMeasuresTheNamedPartsAndRejectsUnknownOnes() {
+        CliRun run = CliRun.of("bench", "--quick", "--json", "--threads", "1", "--device", "cpu", "--only", "lenet");
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonObject json = run.json();
+        assertFalse(json.has("sgemm"), json.toString());
+        assertFalse(json.has("conv2d"), json.toString());
+        assertPositive(json.getAsJsonObject("lenet"), "trainSamplesPerSecond");
+        CliRun table = CliRun.of("bench", "--quick", "--threads", "1", "--device", "cpu", "--only", "sgemm");
+        assertEquals(0, table.exitCode(), table::toString);
+        assertTrue(table.out().contains("sgemm 1024 (GFLOP/s)"), table::toString);
+        assertFalse(table.out().contains("LeNet"), table::toString);
+        CliRun bad = CliRun.of("bench", "--only", "lenet,resnet");
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("--only: unknown part 'resnet'; the parts are sgemm, conv2d, lenet"),
+                bad::toString);
+    }
+
     private static void assertPositive(JsonObject o, String key) {
         assertTrue(o.has(key), key + " missing in " + o);
         double v = o.get(key).getAsDouble();

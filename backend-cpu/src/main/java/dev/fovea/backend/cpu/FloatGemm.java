@@ -55,7 +55,6 @@ final class FloatGemm {
         }
         int mr = kern.mr;
         int nr = kern.nr;
-        int mc = MC / mr * mr;
         int kBlocks = ceilDiv(k, KC);
         int mPanels = ceilDiv(m, mr);
         int want = par.threads() == 1 ? 1 : 4 * par.threads();
@@ -77,27 +76,8 @@ final class FloatGemm {
                 int packParts = Math.min(nPanels, par.threads());
                 par.run(packParts, t -> packB(nr, kc, nc, b, bBase, sbk, sbn, bp, 0,
                         Parallel.start(nPanels, packParts, t), Parallel.start(nPanels, packParts, t + 1)));
-                boolean acc = accumulate || kb > 0;
-                int aBase = ao + pc * sak;
-                int cBase = co + jc;
-                par.run(mParts * nParts, t -> {
-                    int mp = t / nParts;
-                    int np = t % nParts;
-                    int i0 = Parallel.start(mPanels, mParts, mp) * mr;
-                    int i1 = Math.min(m, Parallel.start(mPanels, mParts, mp + 1) * mr);
-                    int q0 = Parallel.start(nPanels, nParts, np);
-                    int j0 = q0 * nr;
-                    int j1 = Math.min(nc, Parallel.start(nPanels, nParts, np + 1) * nr);
-                    if (i0 >= i1 || j0 >= j1) {
-                        return;
-                    }
-                    float[] ap = Workspace.floats(Workspace.GEMM_A, ceilDiv(Math.min(mc, i1 - i0), mr) * mr * kc);
-                    for (int ic = i0; ic < i1; ic += mc) {
-                        int rows = Math.min(mc, i1 - ic);
-                        packA(mr, rows, kc, a, aBase + ic * sai, sai, sak, ap, 0);
-                        kern.macro(rows, j1 - j0, kc, ap, 0, bp, q0 * kc * nr, c, cBase + ic * ldc + j0, ldc, acc);
-                    }
-                });
+                rectangles(kern, par, m, nc, k, a, ao, sai, sak, bp, c, co + jc, ldc, accumulate, mParts, nParts, kb,
+                        kb + 1, false);
             }
         }
     }
@@ -114,11 +94,8 @@ final class FloatGemm {
     private static void wholeB(FloatMicroKernel kern, Parallel par, int m, int nc, int k, float[] a, int ao, int sai,
             int sak, float[] b, int bo, int sbk, int sbn, float[] c, int co, int ldc, boolean accumulate, int mParts,
             int nParts) {
-        int mr = kern.mr;
         int nr = kern.nr;
-        int mc = MC / mr * mr;
         int kBlocks = ceilDiv(k, KC);
-        int mPanels = ceilDiv(m, mr);
         int nPanels = ceilDiv(nc, nr);
         float[] bp = Workspace.floats(Workspace.GEMM_B, nPanels * nr * k);
         // block kb of B starts at nPanels * nr * pc (pc: its first k), packed as in gemm
@@ -127,6 +104,25 @@ final class FloatGemm {
             int kc = Parallel.start(k, kBlocks, kb + 1) - pc;
             packB(nr, kc, nc, b, bo + pc * sbk, sbk, sbn, bp, nPanels * nr * pc, 0, nPanels);
         });
+        rectangles(kern, par, m, nc, k, a, ao, sai, sak, bp, c, co, ldc, accumulate, mParts, nParts, 0, kBlocks,
+                true);
+    }
+
+    /**
+     * The multiply of one column block: tasks own {@code mParts x nParts} rectangles of C and run K
+     * blocks {@code [kb0, kb1)} in order, packing their rows of A per block. B is packed in {@code bp}:
+     * only block {@code kb0} at 0, or ({@code whole}) every block, block {@code kb} at
+     * {@code nPanels * nr * (its first k)}.
+     */
+    private static void rectangles(FloatMicroKernel kern, Parallel par, int m, int nc, int k, float[] a, int ao,
+            int sai, int sak, float[] bp, float[] c, int co, int ldc, boolean accumulate, int mParts, int nParts,
+            int kb0, int kb1, boolean whole) {
+        int mr = kern.mr;
+        int nr = kern.nr;
+        int mc = MC / mr * mr;
+        int kBlocks = ceilDiv(k, KC);
+        int mPanels = ceilDiv(m, mr);
+        int nPanels = ceilDiv(nc, nr);
         par.run(mParts * nParts, t -> {
             int mp = t / nParts;
             int np = t % nParts;
@@ -138,17 +134,17 @@ final class FloatGemm {
             if (i0 >= i1 || j0 >= j1) {
                 return;
             }
-            int maxKc = ceilDiv(k, kBlocks);
-            float[] ap = Workspace.floats(Workspace.GEMM_A, ceilDiv(Math.min(mc, i1 - i0), mr) * mr * maxKc);
-            for (int kb = 0; kb < kBlocks; kb++) {
+            float[] ap = Workspace.floats(Workspace.GEMM_A, ceilDiv(Math.min(mc, i1 - i0), mr) * mr
+                    * ceilDiv(k, kBlocks));
+            for (int kb = kb0; kb < kb1; kb++) {
                 int pc = Parallel.start(k, kBlocks, kb);
                 int kc = Parallel.start(k, kBlocks, kb + 1) - pc;
                 boolean acc = accumulate || kb > 0;
+                int bBlock = whole ? nPanels * nr * pc : 0;
                 for (int ic = i0; ic < i1; ic += mc) {
                     int rows = Math.min(mc, i1 - ic);
                     packA(mr, rows, kc, a, ao + pc * sak + ic * sai, sai, sak, ap, 0);
-                    kern.macro(rows, j1 - j0, kc, ap, 0, bp, nPanels * nr * pc + q0 * kc * nr, c, co + ic * ldc + j0,
-                            ldc, acc);
+                    kern.macro(rows, j1 - j0, kc, ap, 0, bp, bBlock + q0 * kc * nr, c, co + ic * ldc + j0, ldc, acc);
                 }
             }
         });

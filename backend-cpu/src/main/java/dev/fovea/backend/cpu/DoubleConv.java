@@ -402,7 +402,8 @@ final class DoubleConv {
      * valid output positions p of X(r, p) · gradOut(co, p)}. A is gathered straight from a zero-padded
      * copy of the image ({@code X(r, p) = xpad[off(r) + pos(p)]}, see {@link #forwardImplicit}), B is
      * {@code gradOut^T}, packed once per image. Tasks own row ranges of {@code gradW^T}; when R is
-     * small, fixed groups of images are summed apart and their sums added in order.
+     * small or the whole {@code R x Cout} sum is small (see {@link #IMAGE_GROUPS_MAX_PARTIAL}), fixed
+     * groups of images are summed apart and their sums added in order.
      */
     private static void weightsImplicit(DoubleMicroKernel kern, Parallel par, ConvGeometry q, double[] x, int xo,
             double[] gout, int go, double[] gw, int wo) {
